@@ -1,0 +1,284 @@
+"""The ``annalist`` command: each subcommand parses, calls one library function, formats.
+
+Exit codes: 0 done; 1 inputs rejected under --strict; 2 bad usage; 3 store error;
+4 record not found."""
+from __future__ import annotations
+
+import json
+import re
+import sys
+from pathlib import Path
+
+import click
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, ProgressColumn, TextColumn, TimeElapsedColumn
+from rich.table import Table
+from rich.text import Text
+
+from . import pipeline
+from .errors import AnnalistError, StoreError, UsageError
+from .options import DEFAULT_DB, Options
+from .outputs.export import FORMATS, export
+from .store import Store
+
+EXIT_OK, EXIT_REJECTED, EXIT_USAGE, EXIT_STORE, EXIT_NOT_FOUND = 0, 1, 2, 3, 4
+
+out = Console(highlight=False, soft_wrap=True)
+err = Console(stderr=True, highlight=False, soft_wrap=True)
+
+_SIZE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([kmg]?i?b?)?\s*$", re.I)
+_UNITS = {"": 1, "b": 1, "k": 1e3, "kb": 1e3, "kib": 1024, "m": 1e6, "mb": 1e6, "mib": 1024**2,
+          "g": 1e9, "gb": 1e9, "gib": 1024**3}
+
+
+def _size(value: str) -> int:
+    m = _SIZE.match(value)
+    if not m or m.group(2).lower() not in _UNITS:
+        raise click.BadParameter(f"{value!r} is not a size such as 500KB, 20MB or 1GiB")
+    return int(float(m.group(1)) * _UNITS[m.group(2).lower()])
+
+
+db_option = click.option("--db", default=DEFAULT_DB, show_default=True, metavar="FILE",
+                         help="The DuckDB store to read or write.")
+json_option = click.option("--json", "as_json", is_flag=True, help="Print JSON for machines instead of a table.")
+
+
+class _RateColumn(ProgressColumn):
+    def render(self, task) -> Text:
+        return Text(f"{task.speed:,.1f} docs/s" if task.speed else "… docs/s")
+
+
+class _RichProgress(pipeline.Progress):
+    def __init__(self, enabled: bool):
+        self.bar = Progress(TextColumn("building"), BarColumn(), MofNCompleteColumn(), _RateColumn(),
+                            TimeElapsedColumn(), console=err, disable=not enabled, transient=False)
+        self.task = None
+
+    def start(self, total: int) -> None:
+        self.bar.start()
+        self.task = self.bar.add_task("build", total=total)
+
+    def advance(self, n: int = 1) -> None:
+        if self.task is not None:
+            self.bar.advance(self.task, n)
+
+    def stop(self) -> None:
+        self.bar.stop()
+
+
+def _open(db: str) -> Store:
+    return Store(db, read_only=True)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.version_option(package_name="annalist")
+def cli() -> None:
+    """annalist turns piles of news articles into sourced, structured records.
+
+    \b
+    Start here:
+      annalist demo                         build the bundled example corpus and show it
+      annalist build articles/ --db news.duckdb
+      annalist docs --db news.duckdb        list documents by date and outlet
+      annalist show 0456ed3f --db news.duckdb
+      annalist export --db news.duckdb --format jsonl --out export/
+
+    Every command that reads takes --db (default: annalist.duckdb in this folder).
+    """
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, required=True, metavar="PATH...")
+@db_option
+@click.option("--strict", is_flag=True, help="Exit with code 1 when any input is rejected.")
+@click.option("--max-file-size", default="20MB", show_default=True, metavar="SIZE",
+              help="Reject files larger than this (500KB, 20MB, 1GiB).")
+@click.option("--batch-size", default=64, show_default=True, type=click.IntRange(1, 10_000),
+              help="Documents per spaCy batch and per store transaction.")
+@click.option("--reference-date", metavar="YYYY-MM-DD", help="Treat this day as today when inferring dates.")
+@click.option("--no-progress", is_flag=True, help="Draw no progress bar.")
+@json_option
+def build(paths, db, strict, max_file_size, batch_size, reference_date, no_progress, as_json) -> None:
+    """Ingest articles into the store.
+
+    PATH may be a file, a folder (read recursively), a glob ("news/**/*.html") or - for
+    standard input. Formats are recognised from content: plain text (with optional
+    "Title:/Outlet:/Date:" header lines), HTML pages, JSON Lines (text or html field, plus
+    url, title, published, outlet) and RSS/Atom feeds.
+
+    Rerunning on the same input adds nothing; new or changed files are added or updated;
+    an interrupted build resumes where it stopped. Inputs that cannot be read are reported
+    one line each (file, line, reason) and counted; the run goes on.
+    """
+    options = Options(db=db, max_file_bytes=_size(max_file_size), batch_size=batch_size, strict=strict,
+                      reference_date=reference_date, progress=not no_progress)
+    progress = _RichProgress(enabled=not no_progress and not as_json and err.is_terminal)
+    report = pipeline.build(paths, options, progress=progress)
+    for r in report.rejections:
+        err.print(f"[yellow]rejected[/] {r.where}: {r.reason}", markup=True)
+    if as_json:
+        click.echo(json.dumps(report.as_dict(), indent=2))
+    else:
+        out.print(f"read {report.read}, new {report.new}, updated {report.updated}, "
+                  f"unchanged {report.unchanged}, rejected {report.rejected} "
+                  f"in {report.seconds:.1f}s -> {report.db}")
+    if strict and report.rejected:
+        sys.exit(EXIT_REJECTED)
+
+
+@cli.command()
+@db_option
+@click.option("--outlet", help="Only documents of this outlet.")
+@click.option("--since", metavar="DATE", help="Only documents published on or after DATE (YYYY[-MM[-DD]]).")
+@click.option("--until", metavar="DATE", help="Only documents published on or before DATE.")
+@click.option("--limit", type=click.IntRange(1), help="At most this many documents.")
+@json_option
+def docs(db, outlet, since, until, limit, as_json) -> None:
+    """List documents by publication date and outlet."""
+    with _open(db) as store:
+        documents = _select_documents(store, outlet, since, until, limit)
+    if as_json:
+        click.echo(json.dumps([_doc_summary(d) for d in documents], indent=2, ensure_ascii=False))
+        return
+    out.print(_documents_table(documents))
+
+
+def _select_documents(store: Store, outlet, since, until, limit):
+    where, params = [], []
+    if outlet:
+        where.append("lower(outlet) = lower(?)"), params.append(outlet)
+    if since:
+        where.append("published >= ?"), params.append(since)
+    if until:
+        where.append("published <= ? || '~'"), params.append(until)  # '~' sorts after any date suffix
+    return store.documents(" AND ".join(where), params, limit=limit)
+
+
+def _doc_summary(d) -> dict:
+    pub = d.published
+    return {"id": d.id, "published": pub.value if pub else None, "precision": pub.precision if pub else None,
+            "published_from": pub.source if pub else None, "confidence": pub.confidence if pub else None,
+            "outlet": d.outlet, "title": d.title, "dateline": d.dateline, "language": d.language,
+            "source": d.source, "story_id": d.story_id, "duplicate_of": d.duplicate_of}
+
+
+def _documents_table(documents) -> Table:
+    table = Table(title=f"{len(documents)} documents", title_justify="left")
+    for col in ("id", "published", "from", "outlet", "dateline", "title / first words"):
+        table.add_column(col, overflow="fold" if col == "title / first words" else "ellipsis")
+    for d in documents:
+        pub = d.published
+        date_cell = f"{pub.value}" + ("" if pub.confidence >= 0.7 else "?") if pub else "-"
+        heading = d.title or d.text[:70].replace("\n", " ") + "…"
+        table.add_row(d.id[:10], date_cell, pub.source if pub else "-", d.outlet or "-", d.dateline or "-",
+                      Text(heading))  # Text(): article text is never read as markup
+    return table
+
+
+@cli.command()
+@click.argument("doc_id")
+@db_option
+@click.option("--boilerplate", is_flag=True, help="Also print the lines removed as boilerplate.")
+@json_option
+def show(doc_id, db, boilerplate, as_json) -> None:
+    """Show one document (DOC_ID may be a unique prefix of the id)."""
+    with _open(db) as store:
+        d = store.document(doc_id)
+        if d is None:
+            err.print(f"no document with id {doc_id!r} (or the prefix is not unique)")
+            sys.exit(EXIT_NOT_FOUND)
+        sentences = store.sentences(d.id)
+        entities = store.entity_mentions(d.id)
+    if as_json:
+        record = _doc_summary(d) | {"published_basis": d.published.basis if d.published else None,
+                                    "text": d.text, "boilerplate_removed": d.boilerplate_removed,
+                                    "sentences": len(sentences),
+                                    "entities": [{"start": s, "end": e, "label": lab, "text": t} for s, e, lab, t in entities]}
+        click.echo(json.dumps(record, indent=2, ensure_ascii=False))
+        return
+    pub = d.published
+    out.print(Text(d.title or "(no title)", style="bold"))
+    out.print(Text(f"id {d.id}   outlet {d.outlet or '-'}   dateline {d.dateline or '-'}   language {d.language}"))
+    out.print(Text(f"published {pub.value} ({pub.precision}, from {pub.source}, confidence {pub.confidence:.2f}): {pub.basis}"
+                   if pub else "published: unknown"))
+    out.print(Text(f"source {d.source}   {len(sentences)} sentences, {len(entities)} entity mentions\n"))
+    out.print(Text(d.text))
+    if boilerplate and d.boilerplate_removed:
+        out.print(Text("\nremoved as boilerplate:", style="bold"))
+        for line in d.boilerplate_removed:
+            out.print(Text(f"  - {line}"))
+
+
+@cli.command(name="export")
+@db_option
+@click.option("--format", "fmt", type=click.Choice(sorted(FORMATS)), default="jsonl", show_default=True,
+              help="jsonl and parquet follow the export contract; csv carries the same columns.")
+@click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False), help="Folder to write into.")
+@json_option
+def export_cmd(db, fmt, out_dir, as_json) -> None:
+    """Write one file per record type (documents, stories, events, quotes, amounts,
+    agreements, dates, entities) into --out, per the export contract."""
+    with _open(db) as store:
+        written = export(store, out_dir, fmt)
+    if as_json:
+        click.echo(json.dumps({k: {"file": str(p), "rows": n} for k, (p, n) in written.items()}, indent=2))
+    else:
+        for record_type, (path, rows) in written.items():
+            out.print(f"{rows:>7,} {record_type:<11} {path}")
+
+
+@cli.command()
+@click.option("--dir", "work_dir", default="annalist-demo", show_default=True, type=click.Path(file_okay=False),
+              help="Where the demo store and exports go.")
+@click.option("--corpus", type=click.Path(exists=True), help="The corpus to build (default: the bundled examples).")
+@click.option("--no-progress", is_flag=True, help="Draw no progress bar.")
+def demo(work_dir, corpus, no_progress) -> None:
+    """Build the bundled example corpus, export it and show what was found."""
+    corpus = corpus or str(_examples_dir())
+    db = str(Path(work_dir) / "annalist.duckdb")
+    export_dir = Path(work_dir) / "export"
+    Path(work_dir).mkdir(parents=True, exist_ok=True)
+    progress = _RichProgress(enabled=not no_progress and err.is_terminal)
+    report = pipeline.build([corpus], Options(db=db), progress=progress)
+    with _open(db) as store:
+        written = export(store, export_dir, "jsonl")
+        documents = store.documents()
+    out.print(_documents_table(documents))
+    by_outlet: dict[str, int] = {}
+    for d in documents:
+        by_outlet[d.outlet or "(unknown outlet)"] = by_outlet.get(d.outlet or "(unknown outlet)", 0) + 1
+    out.print("by outlet: " + ", ".join(f"{k} {v}" for k, v in sorted(by_outlet.items())))
+    out.print(f"\nread {report.read}, new {report.new}, unchanged {report.unchanged}, rejected {report.rejected}")
+    for r in report.rejections:
+        out.print(Text(f"  rejected {r.where}: {r.reason}"))
+    out.print(f"store:   {db}\nexports: {export_dir}/ ({', '.join(f'{k} {n}' for k, (_, n) in written.items())})")
+    out.print(f"next:    annalist docs --db {db}    annalist show ID --db {db}")
+
+
+def _examples_dir() -> Path:
+    here = Path(__file__).resolve().parent.parent / "examples" / "corpus"
+    if not here.is_dir():
+        raise UsageError(f"the bundled example corpus is not at {here}; pass --corpus PATH")
+    return here
+
+
+def main() -> None:
+    try:
+        cli.main(standalone_mode=False)
+    except click.exceptions.Exit as exc:
+        sys.exit(exc.exit_code)
+    except click.Abort:
+        err.print("aborted")
+        sys.exit(130)
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(EXIT_USAGE)
+    except UsageError as exc:
+        err.print(f"error: {exc}")
+        sys.exit(EXIT_USAGE)
+    except StoreError as exc:
+        err.print(f"store error: {exc}")
+        sys.exit(EXIT_STORE)
+    except AnnalistError as exc:
+        err.print(f"error: {exc}")
+        sys.exit(EXIT_STORE)

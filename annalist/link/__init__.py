@@ -1,0 +1,1 @@
+"""link: the stage that looks across documents."""

@@ -1,0 +1,62 @@
+"""Dates from other documents: an article with no day-precise date of its own borrows the
+date of a dated article that reports the same happening, and says so."""
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from sklearn.feature_extraction.text import TfidfVectorizer
+
+from ..model import DatedValue
+
+__all__ = ["PeerCandidate", "peer_dates", "MIN_SIMILARITY"]
+
+MIN_SIMILARITY = 0.3  # TF-IDF cosine: unrelated articles on the same pair of countries stay below it
+
+
+class PeerCandidate:
+    __slots__ = ("doc_id", "text", "own")
+
+    def __init__(self, doc_id: str, text: str, own: DatedValue | None):
+        self.doc_id, self.text, self.own = doc_id, text, own
+
+    @property
+    def needs_date(self) -> bool:
+        return self.own is None or self.own.precision != "day"
+
+    @property
+    def can_lend(self) -> bool:
+        return self.own is not None and self.own.precision == "day" and self.own.confidence >= 0.7
+
+
+def _not_before(own: DatedValue | None) -> str:
+    return own.value if own else ""
+
+
+def peer_dates(docs: Sequence[PeerCandidate]) -> dict[str, tuple[DatedValue, str]]:
+    """doc_id -> (borrowed date, the id of the document it came from), for documents that need one."""
+    needy = [d for d in docs if d.needs_date]
+    lenders = [d for d in docs if d.can_lend]
+    if not needy or not lenders:
+        return {}
+    # Fitted on the documents at hand: rare shared words (names, figures) weigh most.
+    vectorizer = TfidfVectorizer(sublinear_tf=True, stop_words="english", token_pattern=r"(?u)\b\w[\w$.%-]*\w\b", min_df=1)
+    matrix = vectorizer.fit_transform([d.text for d in needy] + [d.text for d in lenders])
+    sims = (matrix[: len(needy)] @ matrix[len(needy):].T).toarray()
+    out: dict[str, tuple[DatedValue, str]] = {}
+    for row, doc in enumerate(needy):
+        lower = _not_before(doc.own)
+        order = sims[row].argsort()[::-1]
+        for col in order:
+            score = float(sims[row, col])
+            if score < MIN_SIMILARITY:
+                break
+            lender = lenders[col]
+            if lender.doc_id == doc.doc_id or lender.own.value[: len(lower)] < lower:
+                continue  # the lender's date must fit what the text itself allows
+            dv = DatedValue(
+                lender.own.value, "day", "inferred", round(min(lender.own.confidence, 0.4 + score / 2), 2),
+                f"from document {lender.doc_id}, which reports the same happening ({score:.2f} similar) "
+                f"and is dated {lender.own.value} by its {lender.own.source}")
+            out[doc.doc_id] = (dv, lender.doc_id)
+            break
+    return out

@@ -1,0 +1,1 @@
+"""outputs: everything that reads the store (export, listings; later timeline, search, brief)."""

@@ -1,0 +1,208 @@
+"""Run the stages: ingest -> clean -> analyse -> extract -> link -> store."""
+from __future__ import annotations
+
+import os
+import shutil
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+
+from .analyse import analyse_batch
+from .clean import clean, line_key
+from .clean.boilerplate import _rules as _boilerplate_rules
+from .extract.dates import date_mentions
+from .ingest import STDIN, iter_inputs
+from .link.peerdate import PeerCandidate, peer_dates
+from .model import Document, RawDocument, Rejection
+from .options import Options
+from .store import Store
+
+__all__ = ["build", "BuildReport", "Progress"]
+
+
+class Progress:
+    """Callbacks the CLI implements to draw a progress bar; the default draws nothing."""
+
+    def start(self, total: int) -> None: ...
+    def advance(self, n: int = 1) -> None: ...
+    def stop(self) -> None: ...
+
+
+@dataclass
+class BuildReport:
+    db: str
+    read: int = 0
+    new: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    rejections: list[Rejection] = field(default_factory=list)
+    seconds: float = 0.0
+    peer_dated: int = 0
+
+    @property
+    def rejected(self) -> int:
+        return len(self.rejections)
+
+    def as_dict(self) -> dict:
+        return {"db": self.db, "read": self.read, "new": self.new, "updated": self.updated,
+                "unchanged": self.unchanged, "rejected": self.rejected, "peer_dated": self.peer_dated,
+                "seconds": round(self.seconds, 3),
+                "rejections": [{"source": r.source, "line": r.line, "reason": r.reason} for r in self.rejections]}
+
+
+def _line_group(raw: RawDocument) -> str:
+    """Boilerplate repeats per outlet; without an outlet, per folder or file."""
+    if raw.outlet:
+        return "outlet:" + raw.outlet.strip().lower()
+    return "dir:" + (os.path.dirname(raw.origin) if raw.format == "text" else raw.origin)
+
+
+def build(paths: Iterable[str], options: Options = Options(), progress: Progress | None = None,
+          store: Store | None = None) -> BuildReport:
+    """Build (or update) the store at ``options.db`` from ``paths``; see BuildReport."""
+    progress = progress or Progress()
+    today = date.fromisoformat(options.reference_date) if options.reference_date else date.today()
+    report = BuildReport(db=options.db)
+    started = time.perf_counter()
+    own_store = store is None
+    store = store or Store(options.db)
+    paths = list(paths)
+    stdin_copy = _spool_stdin(paths)
+    try:
+        if stdin_copy:
+            paths = [stdin_copy if p == STDIN else p for p in paths]
+        # 1. scan: count every new plain-text item's lines per outlet, so the cleaner knows
+        #    which lines an outlet repeats before it cleans any of them
+        total = _scan(paths, options, store)
+        progress.start(total)
+        # 2. clean, analyse, extract and store new items, one transaction per batch
+        _process(paths, options, store, today, report, progress)
+        # 3. link: undated articles borrow the date of a dated report of the same happening
+        report.peer_dated = _date_from_peers(store)
+    finally:
+        progress.stop()
+        if own_store:
+            store.close()
+        if stdin_copy:
+            os.unlink(stdin_copy)
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def _spool_stdin(paths: Sequence[str]) -> str | None:
+    """stdin is read twice (scan, then process), so it is copied to a temporary file first."""
+    if STDIN not in paths:
+        return None
+    fd, name = tempfile.mkstemp(prefix="annalist-stdin-")
+    with os.fdopen(fd, "wb") as out:
+        shutil.copyfileobj(sys.stdin.buffer, out)
+    return name
+
+
+def _scan(paths: Sequence[str], options: Options, store: Store) -> int:
+    rows, total, hashes = [], 0, []
+    items = [x for x in iter_inputs(paths, options.max_file_bytes, parse_html=False) if isinstance(x, RawDocument)]
+    known = store.known_inputs(x.input_hash for x in items)
+    for raw in items:
+        total += 1
+        if raw.is_html or raw.input_hash in known:
+            continue
+        group = _line_group(raw)
+        for key in {line_key(line) for line in raw.body.split("\n") if line.strip()}:
+            rows.append((group, key, raw.input_hash))
+        hashes.append(raw.input_hash)
+    store.add_line_stats(rows)
+    return total
+
+
+def _process(paths: Sequence[str], options: Options, store: Store, today: date,
+             report: BuildReport, progress: Progress) -> None:
+    thresholds = _boilerplate_rules().t
+    repeated_cache: dict[str, frozenset[str]] = {}
+    batch: list[tuple[Document, str | None]] = []  # (document, id of the document it replaces)
+    aliases: list[tuple[str, str, str]] = []
+    rejected: list[Rejection] = []
+    batch_ids: set[str] = set()
+
+    def flush() -> None:
+        docs = [d for d, _ in batch]
+        analyses = [a for a, _sp in analyse_batch(docs, options.model, options.batch_size)]
+        dates = [m for d in docs for m in date_mentions(d)]
+        store.write_batch(docs, analyses, rejections=rejected, aliases=aliases,
+                          replaced=[old for _, old in batch if old], dates=dates)
+        progress.advance(len(batch) + len(aliases) + len(rejected))
+        batch.clear(), aliases.clear(), rejected.clear(), batch_ids.clear()
+
+    for chunk in _chunks(iter_inputs(paths, options.max_file_bytes), options.batch_size):
+        status = store.input_status(x.input_hash for x in chunk if x.input_hash)
+        for item in chunk:
+            known = status.get(item.input_hash) if item.input_hash else None
+            if isinstance(item, Rejection):
+                report.rejections.append(item)
+                if not known:
+                    rejected.append(item)
+                continue
+            report.read += 1
+            if known:
+                if known[0] == "rejected":
+                    report.rejections.append(Rejection(item.source, known[1], item.line, item.input_hash))
+                else:
+                    report.unchanged += 1
+                progress.advance()
+                continue
+            group = _line_group(item)
+            if group not in repeated_cache:
+                repeated_cache[group] = store.repeated_lines(
+                    group, thresholds["repeated_min_docs"], thresholds["repeated_short_min_docs"],
+                    thresholds["repeated_short_words"])
+            doc = clean(item, today=today, repeated=repeated_cache[group], min_chars=options.min_chars)
+            if isinstance(doc, Rejection):
+                report.rejections.append(doc)
+                rejected.append(doc)
+                continue
+            if doc.id in batch_ids or store.existing_ids([doc.id]):
+                aliases.append((doc.input_hash, doc.source, doc.id))
+                report.unchanged += 1
+                continue
+            old = store.ids_by_source([doc.source]).get(doc.source)
+            report.updated += old is not None
+            report.new += old is None
+            batch.append((doc, old))
+            batch_ids.add(doc.id)
+        if batch or aliases or rejected:
+            flush()
+
+
+def _chunks(items: Iterable, size: int):
+    chunk = []
+    for item in items:
+        chunk.append(item)
+        if len(chunk) >= size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+def _date_from_peers(store: Store) -> int:
+    own = store.own_dates()
+    needy = {doc_id for doc_id, dv in own if dv is None or dv.precision != "day"}
+    if not needy:
+        return 0
+    texts = dict(store.con.execute("SELECT id, text FROM documents").fetchall())
+    candidates = [PeerCandidate(doc_id, texts[doc_id], dv) for doc_id, dv in own]
+    borrowed = peer_dates(candidates)
+    current = {d.id: d for d in store.documents(f"id IN (SELECT UNNEST(?))", [sorted(needy)])}
+    updates = []
+    for doc_id in needy:
+        new = borrowed.get(doc_id)
+        now = current[doc_id]
+        value = new[0] if new else dict(own)[doc_id]
+        if (now.published.value if now.published else None, now.published and now.published.basis) != \
+                (value.value if value else None, value and value.basis):
+            updates.append((doc_id, value, new[1] if new else None))
+    store.set_published(updates)
+    return len(borrowed)

@@ -1,0 +1,269 @@
+"""store: the DuckDB file. One writer; readers open it read-only.
+
+Every build batch is written in one transaction, so a run killed at any point leaves
+either the whole batch or none of it, and the rerun redoes only what is missing."""
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+
+import duckdb
+import pyarrow as pa
+
+from ..errors import SchemaError, StoreError
+from ..model import Analysis, DatedValue, DateMention, Document, Rejection
+from .schema import MIGRATIONS, SCHEMA_VERSION
+
+__all__ = ["Store", "open_store", "SCHEMA_VERSION"]
+
+_DOC_COLUMNS = [
+    "id", "source", "origin", "format", "outlet", "title", "url",
+    "published", "published_precision", "published_from", "published_confidence", "published_basis", "published_peer",
+    "own_published", "own_precision", "own_from", "own_confidence", "own_basis",
+    "dateline", "text", "boilerplate_removed", "language", "story_id", "duplicate_of", "input_hash",
+]
+_DEPENDENT_TABLES = ("sentences", "entity_mentions", "dates")
+
+
+def open_store(path: str | Path = ":memory:", read_only: bool = False) -> "Store":
+    return Store(path, read_only=read_only)
+
+
+class Store:
+    """A DuckDB-backed store of documents and the records derived from them."""
+
+    def __init__(self, path: str | Path = ":memory:", read_only: bool = False):
+        self.path = str(path)
+        if read_only and self.path != ":memory:" and not Path(self.path).exists():
+            raise StoreError(f"{self.path}: no such store (run 'annalist build' first)")
+        try:
+            self.con = duckdb.connect(self.path, read_only=read_only)
+        except duckdb.Error as exc:
+            raise StoreError(f"{self.path}: cannot open the store ({exc})") from exc
+        self.read_only = read_only
+        self._migrate()
+
+    # -- lifecycle -------------------------------------------------------------------------
+    def close(self) -> None:
+        self.con.close()
+
+    def __enter__(self) -> "Store":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def schema_version(self) -> int:
+        try:
+            row = self.con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+        except duckdb.CatalogException:
+            return 0
+        return int(row[0]) if row else 0
+
+    def _migrate(self) -> None:
+        current = self.schema_version()
+        if current > SCHEMA_VERSION:
+            raise SchemaError(f"{self.path}: schema version {current} is newer than this annalist "
+                              f"understands ({SCHEMA_VERSION}); upgrade annalist")
+        if current == SCHEMA_VERSION:
+            return
+        if self.read_only:
+            raise StoreError(f"{self.path}: schema version {current} needs migrating; open it for writing once")
+        with self.transaction():
+            for version, statements in MIGRATIONS:
+                if version > current:
+                    for sql in statements:
+                        self.con.execute(sql)
+            self.con.execute("INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)", [str(SCHEMA_VERSION)])
+
+    def transaction(self):
+        return _Transaction(self.con)
+
+    # -- what has been seen ----------------------------------------------------------------
+    def known_inputs(self, hashes: Iterable[str]) -> set[str]:
+        hashes = list(set(hashes))
+        if not hashes:
+            return set()
+        rows = self.con.execute("SELECT input_hash FROM inputs WHERE input_hash IN (SELECT UNNEST(?))", [hashes]).fetchall()
+        return {r[0] for r in rows}
+
+    def input_status(self, hashes: Iterable[str]) -> dict[str, tuple[str, str | None]]:
+        """input_hash -> (status, reason) for the inputs already seen."""
+        hashes = list(set(hashes))
+        if not hashes:
+            return {}
+        rows = self.con.execute("SELECT input_hash, status, reason FROM inputs WHERE input_hash IN (SELECT UNNEST(?))",
+                                [hashes]).fetchall()
+        return {h: (s, r) for h, s, r in rows}
+
+    def existing_ids(self, ids: Iterable[str]) -> set[str]:
+        ids = list(set(ids))
+        if not ids:
+            return set()
+        rows = self.con.execute("SELECT id FROM documents WHERE id IN (SELECT UNNEST(?))", [ids]).fetchall()
+        return {r[0] for r in rows}
+
+    def ids_by_source(self, sources: Iterable[str]) -> dict[str, str]:
+        sources = list(set(sources))
+        if not sources:
+            return {}
+        rows = self.con.execute("SELECT source, id FROM documents WHERE source IN (SELECT UNNEST(?))", [sources]).fetchall()
+        return dict(rows)
+
+    # -- line statistics for boilerplate -----------------------------------------------------
+    def add_line_stats(self, rows: Sequence[tuple[str, str, str]]) -> None:
+        if not rows:
+            return
+        table = pa.table({"grp": [r[0] for r in rows], "line_key": [r[1] for r in rows],
+                          "input_hash": [r[2] for r in rows]})
+        with self.transaction():
+            self.con.register("_line_rows", table)
+            self.con.execute("INSERT OR IGNORE INTO line_stats SELECT DISTINCT * FROM _line_rows")
+            self.con.unregister("_line_rows")
+
+    def repeated_lines(self, group: str, min_docs: int, short_min_docs: int, short_words: int) -> frozenset[str]:
+        rows = self.con.execute(
+            """SELECT line_key FROM line_stats WHERE grp = ? GROUP BY line_key
+               HAVING COUNT(*) >= ? OR (COUNT(*) >= ? AND len(string_split(line_key, ' ')) <= ?)""",
+            [group, min_docs, short_min_docs, short_words]).fetchall()
+        return frozenset(r[0] for r in rows)
+
+    # -- writing -------------------------------------------------------------------------------
+    def write_batch(self, docs: Sequence[Document], analyses: Sequence[Analysis],
+                    rejections: Sequence[Rejection] = (), aliases: Sequence[tuple[str, str, str]] = (),
+                    replaced: Sequence[str] = (), dates: Sequence[DateMention] = ()) -> None:
+        """Write one batch in one transaction.
+
+        ``aliases``: (input_hash, source, doc_id) for inputs whose document already exists;
+        ``replaced``: ids of documents whose source now has new content (removed first)."""
+        with self.transaction():
+            for doc_id in replaced:
+                self._delete_document(doc_id)
+            if docs:
+                self._insert("documents", _documents_table(docs))
+            sent_rows = [(a.doc_id, i, s.start, s.end) for a in analyses for i, s in enumerate(a.sentences)]
+            if sent_rows:
+                self._insert("sentences", pa.table(dict(zip(["doc_id", "idx", "start", "end"], zip(*sent_rows)))))
+            ent_rows = [(a.doc_id, i, e.start, e.end, e.label, e.text) for a in analyses for i, e in enumerate(a.entities)]
+            if ent_rows:
+                self._insert("entity_mentions", pa.table(dict(zip(
+                    ["doc_id", "idx", "start", "end", "label", "text"], zip(*ent_rows)))))
+            if dates:
+                self._insert("dates", pa.table({f: [getattr(d, f) for d in dates] for f in
+                                                ["id", "doc_id", "text", "start", "end", "type", "value", "precision", "anchor"]}))
+            inputs = [(d.input_hash, d.source, None, "doc", d.id, None) for d in docs]
+            inputs += [(h, s, None, "doc", i, None) for h, s, i in aliases]
+            inputs += [(r.input_hash, r.source, r.line, "rejected", None, r.reason) for r in rejections if r.input_hash]
+            if inputs:
+                table = pa.table(dict(zip(["input_hash", "source", "line", "status", "doc_id", "reason"], zip(*inputs))),
+                                 schema=pa.schema([("input_hash", pa.string()), ("source", pa.string()), ("line", pa.int32()),
+                                                   ("status", pa.string()), ("doc_id", pa.string()), ("reason", pa.string())]))
+                self.con.register("_inputs", table)
+                self.con.execute("INSERT OR REPLACE INTO inputs SELECT DISTINCT ON (input_hash) * FROM _inputs")
+                self.con.unregister("_inputs")
+
+    def _insert(self, table: str, data: pa.Table) -> None:
+        self.con.register("_batch", data)
+        cols = ", ".join(f'"{c}"' for c in data.column_names)
+        self.con.execute(f"INSERT INTO {table} ({cols}) SELECT {cols} FROM _batch")
+        self.con.unregister("_batch")
+
+    def _delete_document(self, doc_id: str) -> None:
+        for table in _DEPENDENT_TABLES:
+            self.con.execute(f"DELETE FROM {table} WHERE doc_id = ?", [doc_id])
+        self.con.execute("DELETE FROM inputs WHERE doc_id = ?", [doc_id])
+        self.con.execute("DELETE FROM documents WHERE id = ?", [doc_id])
+
+    def set_published(self, updates: Sequence[tuple[str, DatedValue | None, str | None]]) -> None:
+        """Replace the final publication date of documents: (doc_id, date, peer doc id)."""
+        with self.transaction():
+            for doc_id, dv, peer in updates:
+                self.con.execute(
+                    """UPDATE documents SET published = ?, published_precision = ?, published_from = ?,
+                       published_confidence = ?, published_basis = ?, published_peer = ? WHERE id = ?""",
+                    [dv and dv.value, dv and dv.precision, dv and dv.source, dv and dv.confidence,
+                     dv and dv.basis, peer, doc_id])
+
+    # -- reading -------------------------------------------------------------------------------
+    def count(self, table: str) -> int:
+        return self.con.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0]  # table names are ours
+
+    def documents(self, where: str = "", params: Sequence = (), order: str = "published NULLS LAST, outlet, id",
+                  limit: int | None = None) -> list[Document]:
+        sql = f"SELECT {', '.join(_DOC_COLUMNS)} FROM documents {('WHERE ' + where) if where else ''} ORDER BY {order}"
+        if limit is not None:
+            sql += f" LIMIT {int(limit)}"
+        cur = self.con.execute(sql, list(params))
+        return [_row_to_document(dict(zip(_DOC_COLUMNS, row))) for row in cur.fetchall()]
+
+    def document(self, id_or_prefix: str) -> Document | None:
+        found = self.documents("id LIKE ? || '%'", [id_or_prefix.replace("%", "")], limit=2)
+        return found[0] if len(found) == 1 else None
+
+    def sentences(self, doc_id: str) -> list[tuple[int, int]]:
+        return self.con.execute('SELECT start, "end" FROM sentences WHERE doc_id = ? ORDER BY idx', [doc_id]).fetchall()
+
+    def entity_mentions(self, doc_id: str) -> list[tuple[int, int, str, str]]:
+        return self.con.execute('SELECT start, "end", label, text FROM entity_mentions WHERE doc_id = ? ORDER BY idx',
+                                [doc_id]).fetchall()
+
+    def own_dates(self) -> list[tuple[str, DatedValue | None]]:
+        rows = self.con.execute(
+            "SELECT id, own_published, own_precision, own_from, own_confidence, own_basis FROM documents ORDER BY id").fetchall()
+        return [(r[0], DatedValue(r[1], r[2], r[3], r[4], r[5]) if r[1] else None) for r in rows]
+
+    def rejections(self) -> list[tuple[str, int | None, str]]:
+        return self.con.execute(
+            "SELECT source, line, reason FROM inputs WHERE status = 'rejected' ORDER BY source, line").fetchall()
+
+
+class _Transaction:
+    def __init__(self, con: duckdb.DuckDBPyConnection):
+        self.con = con
+
+    def __enter__(self):
+        self.con.execute("BEGIN TRANSACTION")
+        return self.con
+
+    def __exit__(self, exc_type, exc, tb):
+        if exc_type is None:
+            self.con.execute("COMMIT")
+        else:
+            self.con.execute("ROLLBACK")
+        return False
+
+
+def _documents_table(docs: Sequence[Document]) -> pa.Table:
+    def pub(d: Document, attr: str):
+        return getattr(d.published, attr) if d.published else None
+
+    columns = {
+        "id": [d.id for d in docs], "source": [d.source for d in docs], "origin": [d.origin for d in docs],
+        "format": [d.format for d in docs], "outlet": [d.outlet for d in docs], "title": [d.title for d in docs],
+        "url": [d.url for d in docs],
+        "own_published": [pub(d, "value") for d in docs], "own_precision": [pub(d, "precision") for d in docs],
+        "own_from": [pub(d, "source") for d in docs], "own_confidence": [pub(d, "confidence") for d in docs],
+        "own_basis": [pub(d, "basis") for d in docs],
+        "published": [pub(d, "value") for d in docs], "published_precision": [pub(d, "precision") for d in docs],
+        "published_from": [pub(d, "source") for d in docs], "published_confidence": [pub(d, "confidence") for d in docs],
+        "published_basis": [pub(d, "basis") for d in docs],
+        "dateline": [d.dateline for d in docs], "text": [d.text for d in docs],
+        "boilerplate_removed": [list(d.boilerplate_removed) for d in docs], "language": [d.language for d in docs],
+        "story_id": [d.story_id for d in docs], "duplicate_of": [d.duplicate_of for d in docs],
+        "input_hash": [d.input_hash for d in docs],
+    }
+    schema = pa.schema([(k, pa.list_(pa.string()) if k == "boilerplate_removed" else
+                         pa.float64() if k.endswith("confidence") else pa.string()) for k in columns])
+    return pa.table(columns, schema=schema)
+
+
+def _row_to_document(row: dict) -> Document:
+    published = None
+    if row["published"]:
+        published = DatedValue(row["published"], row["published_precision"], row["published_from"],
+                               row["published_confidence"], row["published_basis"])
+    return Document(
+        id=row["id"], source=row["source"], origin=row["origin"], format=row["format"], text=row["text"],
+        title=row["title"], outlet=row["outlet"], url=row["url"], published=published, dateline=row["dateline"],
+        boilerplate_removed=list(row["boilerplate_removed"] or []), language=row["language"],
+        input_hash=row["input_hash"], story_id=row["story_id"], duplicate_of=row["duplicate_of"])

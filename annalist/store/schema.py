@@ -1,0 +1,31 @@
+"""The store's schema as numbered migrations; ``meta.schema_version`` says which ran."""
+from __future__ import annotations
+
+__all__ = ["MIGRATIONS", "SCHEMA_VERSION"]
+
+MIGRATIONS: list[tuple[int, list[str]]] = [
+    (1, [
+        "CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value VARCHAR)",
+        # One row per input item ever seen (file, JSON line, feed item): what makes reruns cheap.
+        """CREATE TABLE inputs (input_hash VARCHAR PRIMARY KEY, source VARCHAR NOT NULL, line INTEGER,
+               status VARCHAR NOT NULL, doc_id VARCHAR, reason VARCHAR)""",
+        """CREATE TABLE documents (
+               id VARCHAR PRIMARY KEY, source VARCHAR NOT NULL, origin VARCHAR, format VARCHAR,
+               outlet VARCHAR, title VARCHAR, url VARCHAR,
+               published VARCHAR, published_precision VARCHAR, published_from VARCHAR,
+               published_confidence DOUBLE, published_basis VARCHAR, published_peer VARCHAR,
+               own_published VARCHAR, own_precision VARCHAR, own_from VARCHAR,
+               own_confidence DOUBLE, own_basis VARCHAR,
+               dateline VARCHAR, text VARCHAR NOT NULL, boilerplate_removed VARCHAR[],
+               language VARCHAR, story_id VARCHAR, duplicate_of VARCHAR, input_hash VARCHAR)""",
+        "CREATE TABLE sentences (doc_id VARCHAR, idx INTEGER, start INTEGER, \"end\" INTEGER, PRIMARY KEY (doc_id, idx))",
+        """CREATE TABLE entity_mentions (doc_id VARCHAR, idx INTEGER, start INTEGER, "end" INTEGER,
+               label VARCHAR, text VARCHAR, PRIMARY KEY (doc_id, idx))""",
+        # Which inputs of an outlet (or folder) contain a line: lines many of them share are boilerplate.
+        "CREATE TABLE line_stats (grp VARCHAR, line_key VARCHAR, input_hash VARCHAR, PRIMARY KEY (grp, line_key, input_hash))",
+        """CREATE TABLE dates (id VARCHAR PRIMARY KEY, doc_id VARCHAR, text VARCHAR, start INTEGER, "end" INTEGER,
+               type VARCHAR, value VARCHAR, precision VARCHAR, anchor VARCHAR)""",
+    ]),
+]
+
+SCHEMA_VERSION = MIGRATIONS[-1][0]
