@@ -92,6 +92,10 @@ def build(paths: Iterable[str], options: Options = Options(), progress: Progress
     return report
 
 
+def _store_files(options: Options) -> list[str]:
+    return [options.db, options.db + ".wal", options.db + ".tmp"]
+
+
 def _spool_stdin(paths: Sequence[str]) -> str | None:
     """stdin is read twice (scan, then process), so it is copied to a temporary file first."""
     if STDIN not in paths:
@@ -104,7 +108,8 @@ def _spool_stdin(paths: Sequence[str]) -> str | None:
 
 def _scan(paths: Sequence[str], options: Options, store: Store) -> int:
     rows, total, hashes = [], 0, []
-    items = [x for x in iter_inputs(paths, options.max_file_bytes, parse_html=False) if isinstance(x, RawDocument)]
+    items = [x for x in iter_inputs(paths, options.max_file_bytes, parse_html=False, exclude=_store_files(options))
+             if isinstance(x, RawDocument)]
     known = store.known_inputs(x.input_hash for x in items)
     for raw in items:
         total += 1
@@ -136,7 +141,7 @@ def _process(paths: Sequence[str], options: Options, store: Store, today: date,
         progress.advance(len(batch) + len(aliases) + len(rejected))
         batch.clear(), aliases.clear(), rejected.clear(), batch_ids.clear()
 
-    for chunk in _chunks(iter_inputs(paths, options.max_file_bytes), options.batch_size):
+    for chunk in _chunks(iter_inputs(paths, options.max_file_bytes, exclude=_store_files(options)), options.batch_size):
         status = store.input_status(x.input_hash for x in chunk if x.input_hash)
         for item in chunk:
             known = status.get(item.input_hash) if item.input_hash else None

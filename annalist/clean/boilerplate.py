@@ -6,7 +6,8 @@ written here from line-level signals kept in ``knowledge/boilerplate.json``:
     lines the outlet repeats across its articles;
  2. a tail block: everything after a "Read next"-style marker late in the text;
  3. the trailing run: from the end upwards, cross-references ("Earlier X reported ..."),
-    headline-like lines and lines far from the body's topic, while the run lasts;
+    then headline-like lines and lines sharing almost no topic words with the body
+    (measured only when the body is long enough to have a topic), while the run lasts;
  4. smoothing: a short headline-like line between two removed lines goes too.
 Section headings inside the body stay (they are neither in a tail nor sandwiched).
 """
@@ -51,6 +52,9 @@ class _Rules:
     cross_ref: re.Pattern
     timestamp: re.Pattern
     social: frozenset[str]
+    byline_sep: re.Pattern
+    byline_part: re.Pattern
+    byline_needs: re.Pattern
     t: dict
 
 
@@ -60,12 +64,21 @@ def _rules() -> _Rules:
     any_of = lambda pats: re.compile("|".join(f"(?:{p})" for p in pats), re.I)  # noqa: E731
     return _Rules(any_of(k["call_to_action"]), any_of(k["tail_markers"]), any_of(k["caption"]),
                   re.compile("|".join(k["cross_reference"])),  # case matters: the outlet is capitalised
-                  any_of(k["timestamp"]), frozenset(k["social_words"]), k["thresholds"])
+                  any_of(k["timestamp"]), frozenset(k["social_words"]),
+                  re.compile(k["byline_row"]["separators"]), re.compile(k["byline_row"]["meta_part"], re.I),
+                  re.compile(k["byline_row"]["needs"], re.I), k["thresholds"])
 
 
 def _is_social_row(line: str, social: frozenset[str]) -> bool:
     parts = [p for p in re.split(r"[\s|,/·•]+", line.lower()) if p]
     return len(parts) >= 2 and sum(p in social for p in parts) >= 0.8 * len(parts)
+
+
+def _is_byline_row(line: str, r: "_Rules") -> bool:
+    """ "Politics | 16 June 2025, 18:42 | 3 min read": short meta parts, one a date or time."""
+    parts = [p.strip() for p in r.byline_sep.split(line) if p.strip()]
+    return (len(parts) >= 2 and all(r.byline_part.match(p) for p in parts)
+            and any(r.byline_needs.match(p) for p in parts))
 
 
 def _headline_like(line: str, max_words: int) -> bool:
@@ -84,19 +97,22 @@ def split_boilerplate(text: str, repeated: frozenset[str] = frozenset()) -> Line
     for i in idx:
         s = stripped[i]
         if (r.cta.search(s) or r.caption.search(s) or r.timestamp.match(s)
-                or _is_social_row(s, r.social) or re.fullmatch(r"[\W\d_]+", s)):
+                or _is_social_row(s, r.social) or _is_byline_row(s, r) or re.fullmatch(r"[\W\d_]+", s)):
             removed.add(i)
     rep = {i for i in idx if line_key(stripped[i]) in repeated}
     if rep and len(rep) <= t["repeated_max_share"] * len(idx):  # a republished article repeats everything
         removed |= rep
 
-    vocab = Counter(w for i in idx if i not in removed for w in set(content_words(stripped[i])))
+    # Topic words as 5-letter stems, so "trains" meets "train"; a short text has no topic to measure.
+    stems = {i: {w[:5] for w in content_words(stripped[i])} for i in idx}
+    vocab = Counter(w for i in idx if i not in removed for w in stems[i])
+    measurable = len(idx) - len(removed) >= t["distant_min_lines"]
 
     def overlap(i: int) -> tuple[float, int]:
-        words = set(content_words(stripped[i]))
-        if not words:
-            return 0.0, 0
-        return sum(1 for w in words if vocab[w] > 1) / len(words), len(words)
+        words = stems[i]
+        if not words or not measurable:
+            return 1.0, len(words)
+        return sum(1 for w in words if vocab[w] > (i not in removed)) / len(words), len(words)
 
     # 2. the tail block after a late "Read next" marker
     for pos, i in enumerate(idx):

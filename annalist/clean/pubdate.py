@@ -23,6 +23,8 @@ _YEAR = re.compile(r"^(\d{4})")
 # A completed year's figures ("In 2023, trade grew by 30%") are published the year after.
 _PAST_FIGURES = re.compile(r"\b(grew|reached|amounted|totall?ed|rose|increased|fell|declined|stood|exceeded|hit|was|were)\b")
 _LEAD_CHARS = 900
+# Years named as plans or targets ("by 2030", "water allocation for 2026") bound nothing.
+_FUTURE_CONTEXT = re.compile(r"\b(will|would|shall|plans?|planned|expects?|expected|aims?|targets?|scheduled|due|by|for|until|through|next)\b[^.!?]{0,40}$", re.I)
 
 
 def parse_given_date(given: str) -> tuple[str, str] | None:
@@ -43,11 +45,13 @@ def parse_given_date(given: str) -> tuple[str, str] | None:
     return (parsed.date().isoformat(), "day") if parsed else None
 
 
-def _years_mentioned(timexes: list["Timex"], today: date) -> list[tuple[int, "Timex"]]:
+def _years_mentioned(text: str, timexes: list["Timex"], today: date) -> list[tuple[int, "Timex"]]:
+    """Years the text names as past or present (not as plans), up to today."""
     out = []
     for t in timexes:
         if t.explicit_year and t.type == "DATE" and (m := _YEAR.match(t.value)):
-            if 1900 < int(m.group(1)) <= today.year:
+            before = text[max(0, t.start - 80):t.start]
+            if 1900 < int(m.group(1)) <= today.year and not _FUTURE_CONTEXT.search(before):
                 out.append((int(m.group(1)), t))
     return out
 
@@ -75,7 +79,7 @@ def publication_date(given: str | None, given_from: str | None, text: str,
             if t.explicit_year and _FULL_DAY.match(t.value):
                 return DatedValue(t.value, "day", "text", 0.85, f"byline date {t.text!r}")
     timexes = find_timexes(text, None)
-    years = _years_mentioned(timexes, today)
+    years = _years_mentioned(text, timexes, today)
     lo = max((y for y, _ in years), default=today.year - 30)
     # 3. the day of the event the lead reports
     for t in timexes:
@@ -89,6 +93,9 @@ def publication_date(given: str | None, given_from: str | None, text: str,
             return DatedValue(t.value, "day", "text", 0.75, f"date of the event in the lead: {t.text!r}")
         if t.weekday is not None:
             fits = _year_for_weekday(month, day, t.weekday, lo, today.year)
+            if not fits and years:  # the weekday outweighs a year bound that may be misread
+                fits = _year_for_weekday(month, day, t.weekday, today.year - 30, today.year)
+                years = []
             if fits:
                 sure = 0.75 if len(fits) == 1 or fits[0] - fits[1] > today.year - lo else 0.6
                 return DatedValue(f"{fits[0]}-{month:02d}-{day:02d}", "day", "inferred", sure,

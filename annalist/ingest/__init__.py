@@ -96,15 +96,19 @@ def read_file(path: str, data: bytes, parse_html: bool = True) -> Iterator[RawDo
         yield from read_text(text, path, file_hash)
 
 
-def iter_inputs(paths: Iterable[str], max_bytes: int, parse_html: bool = True
-                ) -> Iterator[RawDocument | Rejection]:
+def iter_inputs(paths: Iterable[str], max_bytes: int, parse_html: bool = True,
+                exclude: Iterable[str] = ()) -> Iterator[RawDocument | Rejection]:
     """Every article (or rejection) found under ``paths``, in a stable order.
 
     ``parse_html=False`` skips article extraction from HTML (items come with an empty
-    body): a cheap first look at what is there."""
+    body): a cheap first look at what is there. ``exclude``: files never to read (the
+    store itself, when it sits among the articles)."""
+    skip = {os.path.realpath(p) for p in exclude}
     for path in expand_paths(paths):
         if isinstance(path, Rejection):
             yield path
+            continue
+        if path != STDIN and os.path.realpath(path) in skip:
             continue
         data = read_bytes(path, max_bytes)
         if isinstance(data, Rejection):

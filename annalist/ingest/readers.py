@@ -47,10 +47,15 @@ def read_text(text: str, path: str, input_hash: str) -> Iterator[Item]:
     if i > start and (i == len(lines) or not lines[i].strip()) and fields.keys() & {"published", "title", "outlet"}:
         body = "\n".join(lines[i:]).lstrip("\n")
     else:
-        fields, body = {}, "\n".join(lines[start:])
-        if m := _INLINE_DATE.match(body):
-            fields["published"] = m.group(1)
-            body = body[m.end():]
+        fields, rest = {}, lines[start:]
+        # The prefix opens the body: the first line, or the line after a headline.
+        opening = next((n for n, line in enumerate(rest[1:], 1) if line.strip()), None) if len(rest) > 1 else None
+        for n in (0, opening) if opening is not None and not rest[1].strip() else (0,):
+            if m := _INLINE_DATE.match(rest[n]):
+                fields["published"] = m.group(1)
+                rest = rest[:n] + [rest[n][m.end():]] + rest[n + 1:]
+                break
+        body = "\n".join(rest)
     yield RawDocument(
         source=path, origin=path, format="text", body=body, title=fields.get("title"),
         outlet=fields.get("outlet"), published=fields.get("published"), url=fields.get("url"),
