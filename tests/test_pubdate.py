@@ -30,9 +30,14 @@ def test_a_byline_date_line_counts_as_text():
     assert (dv.value, dv.source) == ("2025-06-16", "text")
 
 
-def test_an_explicit_full_date_in_the_lead():
-    dv = publication_date(None, None, "The ministers met in Astana on 4 March 2025 to discuss transit.", [], T)
-    assert (dv.value, dv.precision, dv.source) == ("2025-03-04", "day", "text")
+def test_a_full_date_in_the_dateline_counts_as_text():
+    dv = publication_date(None, None, "BEIJING, June 16, 2025 (Xinhua) -- China and Kazakhstan signed 24 deals.", [], T)
+    assert (dv.value, dv.precision, dv.source) == ("2025-06-16", "day", "text")
+
+
+def test_a_full_date_elsewhere_in_the_lead_is_not_the_publication_date():
+    # Wire leads cite anniversaries and deadlines ("the accord of August 15, 1975").
+    assert publication_date(None, None, "The accord signed on August 15, 1975 was recalled on Tuesday.", [], T).precision == "year"
 
 
 def test_weekday_and_day_give_the_latest_fitting_year():
@@ -48,7 +53,7 @@ def test_weekday_year_respects_years_the_text_mentions():
 def test_completed_year_figures_push_the_year_forward():
     text = "The minister arrived in Astana on May 20. In 2023, bilateral trade grew by 30%."
     dv = publication_date(None, None, text, [], T)
-    assert (dv.value, dv.confidence) == ("2024-05-20", 0.5) and "2023" in dv.basis
+    assert dv.value == "2024-05-20" and dv.confidence < 0.5 and "2023" in dv.basis
 
 
 def test_day_without_any_year_clue_is_not_guessed():

@@ -1,8 +1,12 @@
 """Publication date with its provenance, precision, confidence and the reason.
 
-Order of trust: metadata or header (as given) > a byline date line > the date of the
-event the lead reports > a year bound from the years the text mentions. Nothing is
-guessed silently: every DatedValue says where it came from and how sure it is."""
+Order of trust: metadata or header (as given) > a byline or dateline date > the day of
+the event the lead reports, completed with a year > a year bound from the years the text
+mentions. Nothing is guessed silently: every DatedValue says where it came from and how
+sure it is. The confidences of the year-completion rules are what they scored on real
+newswire with its dates removed (``python -m eval.dating``): wire copy rarely names the
+current year, so a year taken from the years an article mentions is right about a fifth of
+the time."""
 from __future__ import annotations
 
 import re
@@ -23,6 +27,8 @@ _YEAR = re.compile(r"^(\d{4})")
 # A completed year's figures ("In 2023, trade grew by 30%") are published the year after.
 _PAST_FIGURES = re.compile(r"\b(grew|reached|amounted|totall?ed|rose|increased|fell|declined|stood|exceeded|hit|was|were)\b")
 _LEAD_CHARS = 900
+_DATELINE_CHARS = 80
+_DATELINE_END = re.compile(r"^\s*(\([^)]{1,30}\))?\s*(—|–|--|-|:)")
 # Years named as plans or targets ("by 2030", "water allocation for 2026") bound nothing.
 _FUTURE_CONTEXT = re.compile(r"\b(will|would|shall|plans?|planned|expects?|expected|aims?|targets?|scheduled|due|by|for|until|through|next)\b[^.!?]{0,40}$", re.I)
 
@@ -81,7 +87,8 @@ def publication_date(given: str | None, given_from: str | None, text: str,
     timexes = find_timexes(text, None)
     years = _years_mentioned(text, timexes, today)
     lo = max((y for y, _ in years), default=today.year - 30)
-    # 3. the day of the event the lead reports
+    # 3. the day of the event the lead reports (a full date only counts in the dateline:
+    #    elsewhere in a lead it is usually an anniversary, a deadline or a past event)
     for t in timexes:
         if t.start > _LEAD_CHARS or t.type != "DATE":
             continue
@@ -90,27 +97,33 @@ def publication_date(given: str | None, given_from: str | None, text: str,
             continue
         month, day = int(m.group(2)), int(m.group(3))
         if m.group(1) != "XXXX":
-            return DatedValue(t.value, "day", "text", 0.75, f"date of the event in the lead: {t.text!r}")
+            if t.start < _DATELINE_CHARS and _DATELINE_END.search(text[t.end:t.end + 30]):
+                return DatedValue(t.value, "day", "text", 0.85, f"dateline date {t.text!r}")
+            continue
         if t.weekday is not None:
             fits = _year_for_weekday(month, day, t.weekday, lo, today.year)
             if not fits and years:  # the weekday outweighs a year bound that may be misread
                 fits = _year_for_weekday(month, day, t.weekday, today.year - 30, today.year)
                 years = []
             if fits:
-                sure = 0.75 if len(fits) == 1 or fits[0] - fits[1] > today.year - lo else 0.6
-                return DatedValue(f"{fits[0]}-{month:02d}-{day:02d}", "day", "inferred", sure,
-                                  f"{t.text!r} falls on that weekday in {fits[0]}, the latest such year"
-                                  + (f" not before {lo} (the latest year the text mentions)" if years else " up to today"))
+                # With a year bound the earliest fitting year after it is likeliest (news
+                # cites recent years); without one, the latest up to today.
+                year = fits[-1] if years else fits[0]
+                sure = 0.75 if len(fits) == 1 else 0.6
+                return DatedValue(f"{year}-{month:02d}-{day:02d}", "day", "inferred", sure,
+                                  f"{t.text!r} falls on that weekday in {year}, "
+                                  + (f"the first such year not before {lo} (the latest year the text mentions)"
+                                     if years else "the latest such year up to today"))
         if years:
             y, mention = max(years, key=lambda p: p[0])
             after = text[mention.end:mention.end + 120]
             if _PAST_FIGURES.search(after):
-                return DatedValue(f"{y + 1}-{month:02d}-{day:02d}", "day", "inferred", 0.5,
+                return DatedValue(f"{y + 1}-{month:02d}-{day:02d}", "day", "inferred", 0.3,
                                   f"{t.text!r} with the year after {y}, whose completed figures the text reports")
-            return DatedValue(f"{y}-{month:02d}-{day:02d}", "day", "inferred", 0.45,
+            return DatedValue(f"{y}-{month:02d}-{day:02d}", "day", "inferred", 0.25,
                               f"{t.text!r} with {y}, the latest year the text mentions")
     # 4. only a lower bound: the latest year the text mentions
     if years:
         y = max(y for y, _ in years)
-        return DatedValue(str(y), "year", "inferred", 0.3, f"{y} is the latest year the text mentions (published no earlier)")
+        return DatedValue(str(y), "year", "inferred", 0.15, f"{y} is the latest year the text mentions (published no earlier)")
     return None
