@@ -10,7 +10,8 @@ from typing import Literal
 
 __all__ = [
     "RawDocument", "Rejection", "Document", "DatedValue", "Sentence", "EntityMention",
-    "Analysis", "Evidence", "DateMention",
+    "Analysis", "Evidence", "DateMention", "Entity", "Actor", "Location", "Event", "Quote",
+    "Amount", "Agreement", "Extraction",
 ]
 
 Format = Literal["text", "html", "jsonl", "feed"]
@@ -128,3 +129,120 @@ class DateMention:
     value: str
     precision: str | None
     anchor: str | None
+
+
+# -- extraction records (export contract: ../shared/spec/export-format.md) ---------------------
+
+@dataclass(slots=True)
+class Entity:
+    """One person, organisation or place within a document, with every mention of it."""
+
+    id: str                      # f"{doc_id}-e{start of first mention}"
+    doc_id: str
+    name: str                    # the fullest form the document uses ("Kassym-Jomart Tokayev")
+    type: str                    # PERSON | ORG | GPE | LOC | EVENT
+    country: str | None = None   # ISO 3166-1 alpha-3, or "IGO:SCO" for international organisations
+    role: str | None = None      # HEAD_OF_STATE, HEAD_OF_GOV, FOREIGN_MINISTER, MINISTER, GOV, LEG, MIL, BUS, MEDIA, IGO, ...
+    title: str | None = None     # "President", "Foreign Minister", as written
+    aliases: list[str] = field(default_factory=list)   # every other form used ("Tokayev", "the Kazakh President")
+    mentions: list[tuple[int, int]] = field(default_factory=list)  # offsets of every mention, pronouns included
+
+
+@dataclass(frozen=True, slots=True)
+class Actor:
+    """An event participant or a speaker: a resolved entity, or a bare country/role."""
+
+    name: str
+    entity_id: str | None = None
+    country: str | None = None
+    role: str | None = None
+    title: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Location:
+    name: str
+    country: str | None = None
+
+
+@dataclass(slots=True)
+class Event:
+    """Who did what to whom, when and where."""
+
+    id: str                      # f"{doc_id}-v{start of the trigger}"
+    doc_id: str
+    plover: str                  # one of the 16 PLOVER types: CONSULT, AGREE, COOPERATE, ...
+    cameo: str                   # CAMEO code as a string: "036", "057"
+    source: Actor | None
+    target: Actor | None
+    trigger: str                 # the word(s) that code the event ("met", "signed")
+    evidence: list[Evidence]     # the sentence(s) that report it
+    date: str | None = None      # ISO, to its precision
+    date_precision: str | None = None
+    date_from: str | None = None   # "text: 'on Monday (16 June)'", "publication date", ...
+    location: Location | None = None
+    status: str = "reported"     # reported | planned | background
+    mode: str | None = None      # PLOVER mode where it applies (e.g. "visit" for CONSULT)
+    negated: bool = False        # "did not sign": kept for the record, never counted as having happened
+    summary: str = ""
+    confidence: float = 0.5
+    story_id: str | None = None
+
+
+@dataclass(slots=True)
+class Quote:
+    id: str                      # f"{doc_id}-q{start of the quoted text}"
+    doc_id: str
+    text: str                    # the quoted words, without quotation marks (== doc.text[start:end] for one span)
+    direct: bool
+    speaker: Actor | None
+    evidence: list[Evidence]     # the quoted span(s) and the attribution
+    start: int = 0
+    end: int = 0
+    event_id: str | None = None
+    story_id: str | None = None
+    utterance_id: str | None = None
+
+
+@dataclass(slots=True)
+class Amount:
+    id: str                      # f"{doc_id}-a{start}"
+    doc_id: str
+    text: str                    # as written: "$44 billion"
+    value: float                 # fully expanded: 44000000000
+    unit: str                    # ISO 4217 ("USD", "KZT"), "percent", or a counted noun ("agreements")
+    what: str | None             # what is measured: "bilateral trade"
+    qualifier: str               # exact | more_than | less_than | about | at_least | up_to
+    period: str | None           # the date or year it refers to ("2024")
+    entities: list[str]          # countries (ISO3) or entity ids it is about
+    evidence: list[Evidence]
+    start: int = 0
+    end: int = 0
+
+
+@dataclass(slots=True)
+class Agreement:
+    id: str                      # f"{doc_id}-g{start}"
+    doc_id: str
+    title: str | None            # as reported; None when the text only counts documents
+    kind: str                    # agreement | memorandum | protocol | joint statement | treaty | contract | roadmap | documents
+    parties: list[str]           # ISO3 countries and organisations
+    signed: str | None           # ISO date
+    topic: str | None
+    count: int                   # 1 for a named document; N for "signed 24 documents"
+    evidence: list[Evidence]
+    status: str = "reported"     # reported | planned | background | negated
+    story_id: str | None = None
+
+
+@dataclass(slots=True)
+class Extraction:
+    """Everything extracted from one document."""
+
+    doc_id: str
+    dates: list[DateMention] = field(default_factory=list)
+    entities: list[Entity] = field(default_factory=list)
+    events: list[Event] = field(default_factory=list)
+    quotes: list[Quote] = field(default_factory=list)
+    amounts: list[Amount] = field(default_factory=list)
+    agreements: list[Agreement] = field(default_factory=list)
