@@ -13,7 +13,7 @@ from datetime import date
 from .analyse import analyse_batch
 from .clean import clean, line_key
 from .clean.boilerplate import _rules as _boilerplate_rules
-from .extract.dates import date_mentions
+from .extract import extract
 from .ingest import STDIN, iter_inputs
 from .link.peerdate import PeerCandidate, peer_dates
 from .model import Document, RawDocument, Rejection
@@ -81,7 +81,7 @@ def build(paths: Iterable[str], options: Options = Options(), progress: Progress
         # 2. clean, analyse, extract and store new items, one transaction per batch
         _process(paths, options, store, today, report, progress)
         # 3. link: undated articles borrow the date of a dated report of the same happening
-        report.peer_dated = _date_from_peers(store)
+        report.peer_dated = _date_from_peers(store, options)
     finally:
         progress.stop()
         if own_store:
@@ -134,10 +134,10 @@ def _process(paths: Sequence[str], options: Options, store: Store, today: date,
 
     def flush() -> None:
         docs = [d for d, _ in batch]
-        analyses = [a for a, _sp in analyse_batch(docs, options.model, options.batch_size)]
-        dates = [m for d in docs for m in date_mentions(d)]
-        store.write_batch(docs, analyses, rejections=rejected, aliases=aliases,
-                          replaced=[old for _, old in batch if old], dates=dates)
+        analysed = list(analyse_batch(docs, options.model, options.batch_size))
+        extractions = [extract(d, sp) for d, (_a, sp) in zip(docs, analysed)]
+        store.write_batch(docs, [a for a, _sp in analysed], rejections=rejected, aliases=aliases,
+                          replaced=[old for _, old in batch if old], extractions=extractions)
         progress.advance(len(batch) + len(aliases) + len(rejected))
         batch.clear(), aliases.clear(), rejected.clear(), batch_ids.clear()
 
@@ -192,7 +192,7 @@ def _chunks(items: Iterable, size: int):
         yield chunk
 
 
-def _date_from_peers(store: Store) -> int:
+def _date_from_peers(store: Store, options: Options) -> int:
     own = store.own_dates()
     needy = {doc_id for doc_id, dv in own if dv is None or dv.precision != "day"}
     if not needy:
@@ -209,5 +209,11 @@ def _date_from_peers(store: Store) -> int:
         if (now.published.value if now.published else None, now.published and now.published.basis) != \
                 (value.value if value else None, value and value.basis):
             updates.append((doc_id, value, new[1] if new else None))
-    store.set_published(updates)
+    # Dates and events were resolved against the old date: extract those documents again.
+    changed = {doc_id: value for doc_id, value, _peer in updates}
+    redo = [d for d in current.values() if d.id in changed]
+    for d in redo:
+        d.published = changed[d.id]
+    analysed = analyse_batch(redo, options.model, options.batch_size)
+    store.set_published(updates, [extract(d, sp) for d, (_a, sp) in zip(redo, analysed)])
     return len(borrowed)

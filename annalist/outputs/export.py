@@ -23,16 +23,23 @@ _QUERIES = {
                     FROM documents ORDER BY id""",
     "dates": """SELECT id, doc_id, text, start, "end", type, value, precision, anchor
                 FROM dates ORDER BY doc_id, start""",
+    "events": """SELECT id, story_id, date, date_precision, date_from, plover, cameo, source, target, location,
+                        summary, evidence, confidence, status, mode, negated, trigger, doc_id
+                 FROM events ORDER BY doc_id, id""",
+    "quotes": """SELECT id, speaker, text, direct, doc_id, evidence, story_id, event_id, utterance_id, start, "end"
+                 FROM quotes ORDER BY doc_id, start""",
+    "amounts": """SELECT id, value, unit, what, qualifier, period, entities, doc_id, evidence, text, start, "end"
+                  FROM amounts ORDER BY doc_id, start""",
+    "agreements": """SELECT id, title, kind, parties, signed, topic, story_id, evidence, count, status, doc_id
+                     FROM agreements ORDER BY doc_id, id""",
+    # Until cross-document linking lands, an entity is one document's; mentions is their count.
+    "entities": """SELECT id, name, aliases, type, country, role, json_array_length(mentions) AS mentions,
+                          [doc_id] AS doc_ids, title
+                   FROM entities ORDER BY doc_id, id""",
 }
 # Columns of the record types later stages will fill (the contract's names, in its order).
 _PENDING = {
     "stories": ["id", "doc_ids", "date", "date_precision", "title", "event_ids", "outlets"],
-    "events": ["id", "story_id", "date", "date_precision", "date_from", "plover", "cameo", "source", "target",
-               "location", "summary", "evidence", "confidence", "status"],
-    "quotes": ["id", "speaker", "text", "direct", "doc_id", "evidence", "story_id", "event_id", "utterance_id"],
-    "amounts": ["id", "value", "unit", "what", "qualifier", "period", "entities", "doc_id", "evidence"],
-    "agreements": ["id", "title", "kind", "parties", "signed", "topic", "story_id", "evidence", "count"],
-    "entities": ["id", "name", "aliases", "type", "country", "role", "mentions", "doc_ids"],
 }
 RECORD_TYPES = ["documents", "stories", "events", "quotes", "amounts", "agreements", "dates", "entities"]
 

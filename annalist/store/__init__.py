@@ -7,11 +7,14 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
+import json
+from dataclasses import asdict, fields, is_dataclass
+
 import duckdb
 import pyarrow as pa
 
 from ..errors import SchemaError, StoreError
-from ..model import Analysis, DatedValue, DateMention, Document, Rejection
+from ..model import Analysis, DatedValue, DateMention, Document, Extraction, Rejection
 from .schema import MIGRATIONS, SCHEMA_VERSION
 
 __all__ = ["Store", "open_store", "SCHEMA_VERSION"]
@@ -22,7 +25,11 @@ _DOC_COLUMNS = [
     "own_published", "own_precision", "own_from", "own_confidence", "own_basis",
     "dateline", "text", "boilerplate_removed", "language", "story_id", "duplicate_of", "input_hash",
 ]
-_DEPENDENT_TABLES = ("sentences", "entity_mentions", "dates")
+_DEPENDENT_TABLES = ("sentences", "entity_mentions", "dates", "entities", "events", "quotes", "amounts", "agreements")
+# Extraction record lists -> tables; nested values (actors, evidence, mentions) become JSON text.
+_RECORD_TABLES = {"dates": "dates", "entities": "entities", "events": "events", "quotes": "quotes",
+                  "amounts": "amounts", "agreements": "agreements"}
+_LIST_COLUMNS = {"aliases", "entities", "parties"}
 
 
 def open_store(path: str | Path = ":memory:", read_only: bool = False) -> "Store":
@@ -131,7 +138,8 @@ class Store:
     # -- writing -------------------------------------------------------------------------------
     def write_batch(self, docs: Sequence[Document], analyses: Sequence[Analysis],
                     rejections: Sequence[Rejection] = (), aliases: Sequence[tuple[str, str, str]] = (),
-                    replaced: Sequence[str] = (), dates: Sequence[DateMention] = ()) -> None:
+                    replaced: Sequence[str] = (), dates: Sequence[DateMention] = (),
+                    extractions: Sequence[Extraction] = ()) -> None:
         """Write one batch in one transaction.
 
         ``aliases``: (input_hash, source, doc_id) for inputs whose document already exists;
@@ -149,8 +157,11 @@ class Store:
                 self._insert("entity_mentions", pa.table(dict(zip(
                     ["doc_id", "idx", "start", "end", "label", "text"], zip(*ent_rows)))))
             if dates:
-                self._insert("dates", pa.table({f: [getattr(d, f) for d in dates] for f in
-                                                ["id", "doc_id", "text", "start", "end", "type", "value", "precision", "anchor"]}))
+                self._insert("dates", _records_table(dates))
+            for attr, table in _RECORD_TABLES.items():
+                records = [r for x in extractions for r in getattr(x, attr)]
+                if records:
+                    self._insert(table, _records_table(records))
             inputs = [(d.input_hash, d.source, None, "doc", d.id, None) for d in docs]
             inputs += [(h, s, None, "doc", i, None) for h, s, i in aliases]
             inputs += [(r.input_hash, r.source, r.line, "rejected", None, r.reason) for r in rejections if r.input_hash]
@@ -174,9 +185,18 @@ class Store:
         self.con.execute("DELETE FROM inputs WHERE doc_id = ?", [doc_id])
         self.con.execute("DELETE FROM documents WHERE id = ?", [doc_id])
 
-    def set_published(self, updates: Sequence[tuple[str, DatedValue | None, str | None]]) -> None:
-        """Replace the final publication date of documents: (doc_id, date, peer doc id)."""
+    def set_published(self, updates: Sequence[tuple[str, DatedValue | None, str | None]],
+                      extractions: Sequence[Extraction] = ()) -> None:
+        """Replace the final publication date of documents, (doc_id, date, peer doc id), and
+        the extraction records that were resolved against the old date."""
         with self.transaction():
+            for x in extractions:
+                for table in _RECORD_TABLES.values():
+                    self.con.execute(f"DELETE FROM {table} WHERE doc_id = ?", [x.doc_id])
+            for attr, table in _RECORD_TABLES.items():
+                records = [r for x in extractions for r in getattr(x, attr)]
+                if records:
+                    self._insert(table, _records_table(records))
             for doc_id, dv, peer in updates:
                 self.con.execute(
                     """UPDATE documents SET published = ?, published_precision = ?, published_from = ?,
@@ -255,6 +275,30 @@ def _documents_table(docs: Sequence[Document]) -> pa.Table:
     schema = pa.schema([(k, pa.list_(pa.string()) if k == "boilerplate_removed" else
                          pa.float64() if k.endswith("confidence") else pa.string()) for k in columns])
     return pa.table(columns, schema=schema)
+
+
+def _column(name: str, values: list) -> pa.Array:
+    if name in _LIST_COLUMNS:
+        return pa.array([[str(v) for v in vs] for vs in values], type=pa.list_(pa.string()))
+    sample = next((v for v in values if v is not None), None)
+    if sample is None or is_dataclass(sample) or isinstance(sample, (list, dict, tuple)):
+        return pa.array([None if v is None else json.dumps(_plain(v), ensure_ascii=False) for v in values],
+                        type=pa.string())
+    return pa.array(values)
+
+
+def _plain(value):
+    if is_dataclass(value):
+        return asdict(value)
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    return value
+
+
+def _records_table(records: Sequence) -> pa.Table:
+    """Dataclass records -> an Arrow table with one column per field."""
+    names = [f.name for f in fields(records[0])]
+    return pa.table({n: _column(n, [getattr(r, n) for r in records]) for n in names})
 
 
 def _row_to_document(row: dict) -> Document:

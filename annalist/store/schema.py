@@ -28,4 +28,22 @@ MIGRATIONS: list[tuple[int, list[str]]] = [
     ]),
 ]
 
+MIGRATIONS.append((2, [
+    # Extraction records; nested parts (actors, evidence) are JSON, as the export contract has them.
+    """CREATE TABLE entities (id VARCHAR PRIMARY KEY, doc_id VARCHAR, name VARCHAR, type VARCHAR,
+           country VARCHAR, role VARCHAR, title VARCHAR, aliases VARCHAR[], mentions JSON)""",
+    """CREATE TABLE events (id VARCHAR PRIMARY KEY, doc_id VARCHAR, story_id VARCHAR, date VARCHAR,
+           date_precision VARCHAR, date_from VARCHAR, plover VARCHAR, cameo VARCHAR, mode VARCHAR,
+           source JSON, target JSON, location JSON, trigger VARCHAR, summary VARCHAR, evidence JSON,
+           confidence DOUBLE, status VARCHAR, negated BOOLEAN)""",
+    """CREATE TABLE quotes (id VARCHAR PRIMARY KEY, doc_id VARCHAR, story_id VARCHAR, speaker JSON, text VARCHAR,
+           direct BOOLEAN, evidence JSON, event_id VARCHAR, utterance_id VARCHAR, start INTEGER, "end" INTEGER)""",
+    """CREATE TABLE amounts (id VARCHAR PRIMARY KEY, doc_id VARCHAR, text VARCHAR, value DOUBLE, unit VARCHAR,
+           what VARCHAR, qualifier VARCHAR, period VARCHAR, entities VARCHAR[], evidence JSON,
+           start INTEGER, "end" INTEGER)""",
+    """CREATE TABLE agreements (id VARCHAR PRIMARY KEY, doc_id VARCHAR, story_id VARCHAR, title VARCHAR,
+           kind VARCHAR, parties VARCHAR[], signed VARCHAR, topic VARCHAR, count INTEGER, status VARCHAR,
+           evidence JSON)""",
+]))
+
 SCHEMA_VERSION = MIGRATIONS[-1][0]
