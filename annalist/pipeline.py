@@ -107,19 +107,18 @@ def _spool_stdin(paths: Sequence[str]) -> str | None:
 
 
 def _scan(paths: Sequence[str], options: Options, store: Store) -> int:
-    rows, total, hashes = [], 0, []
-    items = [x for x in iter_inputs(paths, options.max_file_bytes, parse_html=False, exclude=_store_files(options))
-             if isinstance(x, RawDocument)]
-    known = store.known_inputs(x.input_hash for x in items)
-    for raw in items:
-        total += 1
-        if raw.is_html or raw.input_hash in known:
-            continue
-        group = _line_group(raw)
-        for key in {line_key(line) for line in raw.body.split("\n") if line.strip()}:
-            rows.append((group, key, raw.input_hash))
-        hashes.append(raw.input_hash)
-    store.add_line_stats(rows)
+    total = 0
+    items = iter_inputs(paths, options.max_file_bytes, parse_html=False, exclude=_store_files(options))
+    for chunk in _chunks((x for x in items if isinstance(x, RawDocument)), 1000):
+        total += len(chunk)
+        known = store.known_inputs(x.input_hash for x in chunk)
+        rows = []
+        for raw in chunk:
+            if raw.is_html or raw.input_hash in known:
+                continue
+            group = _line_group(raw)
+            rows.extend((group, key, raw.input_hash) for key in {line_key(line) for line in raw.body.split("\n") if line.strip()})
+        store.add_line_stats(rows)
     return total
 
 
@@ -143,6 +142,7 @@ def _process(paths: Sequence[str], options: Options, store: Store, today: date,
 
     for chunk in _chunks(iter_inputs(paths, options.max_file_bytes, exclude=_store_files(options)), options.batch_size):
         status = store.input_status(x.input_hash for x in chunk if x.input_hash)
+        cleaned: list[Document] = []
         for item in chunk:
             known = status.get(item.input_hash) if item.input_hash else None
             if isinstance(item, Rejection):
@@ -167,12 +167,17 @@ def _process(paths: Sequence[str], options: Options, store: Store, today: date,
             if isinstance(doc, Rejection):
                 report.rejections.append(doc)
                 rejected.append(doc)
-                continue
-            if doc.id in batch_ids or store.existing_ids([doc.id]):
+            else:
+                cleaned.append(doc)
+        # One look-up per chunk: which documents exist already, which sources had another one.
+        existing = store.existing_ids(d.id for d in cleaned)
+        previous = store.ids_by_source(d.source for d in cleaned)
+        for doc in cleaned:
+            if doc.id in batch_ids or doc.id in existing:
                 aliases.append((doc.input_hash, doc.source, doc.id))
                 report.unchanged += 1
                 continue
-            old = store.ids_by_source([doc.source]).get(doc.source)
+            old = previous.get(doc.source)
             report.updated += old is not None
             report.new += old is None
             batch.append((doc, old))
