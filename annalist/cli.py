@@ -1,12 +1,13 @@
 """The ``annalist`` command: each subcommand parses, calls one library function, formats.
 
-Exit codes: 0 done; 1 inputs rejected under --strict; 2 bad usage; 3 store error;
-4 record not found."""
+Exit codes: 0 done; 1 inputs rejected under --strict, or a store check failed; 2 bad
+usage; 3 store error; 4 record not found."""
 from __future__ import annotations
 
 import json
 import re
 import sys
+from dataclasses import asdict
 from pathlib import Path
 
 import click
@@ -225,6 +226,29 @@ def export_cmd(db, fmt, out_dir, as_json) -> None:
     else:
         for record_type, (path, rows) in written.items():
             out.print(f"{rows:>7,} {record_type:<11} {path}")
+
+
+@cli.command()
+@db_option
+@json_option
+def check(db, as_json) -> None:
+    """Verify a store: schema version, every evidence offset reproduces its text, no
+    orphan records, no duplicate documents. Exits 1 and lists the problems if any."""
+    from .store.check import check_store
+
+    with _open(db) as store:
+        problems = check_store(store)
+        counts = {t: store.count(t) for t in ("documents", "events", "quotes", "amounts", "agreements", "dates", "entities")}
+    if as_json:
+        click.echo(json.dumps({"ok": not problems, "counts": counts,
+                               "problems": [asdict(p) for p in problems]}, indent=2))
+    else:
+        for p in problems:
+            out.print(Text(str(p)))
+        out.print(("ok: " if not problems else f"{len(problems)} problems; ") +
+                  ", ".join(f"{n:,} {t}" for t, n in counts.items()))
+    if problems:
+        sys.exit(EXIT_REJECTED)
 
 
 @cli.command()

@@ -130,4 +130,7 @@ def test_sigkill_mid_build_then_rerun_equals_a_clean_build(tmp_path):
     assert killed_mid_run, "the build finished before it could be killed"
     rerun = build([str(CORPUS)], Options(db=str(killed_db), reference_date=TODAY, progress=False))
     assert rerun.unchanged > 0 and rerun.new > 0  # it resumed rather than redid everything
+    from annalist.store.check import check_store
+    with open_store(killed_db, read_only=True) as s:
+        assert check_store(s) == []
     assert _export_bytes(killed_db, tmp_path / "e1") == _export_bytes(clean_db, tmp_path / "e2")

@@ -63,3 +63,16 @@ def test_repeated_lines_are_counted_per_group(store):
 def test_document_prefix_lookup(store):
     store.write_batch([doc(11), doc(12)], [])
     assert store.document("d11").id == "d11" and store.document("d1") is None
+
+
+def test_check_finds_bad_offsets_orphans_and_passes_a_sound_store(store):
+    from annalist.model import DateMention
+    from annalist.store.check import check_store
+
+    d = doc(1, text="Officials met on Monday in Astana.")
+    store.write_batch([d], [], dates=[DateMention("d1-t14", "d1", "Monday", 17, 23, "DATE", "2025-06-16", "day", None)])
+    assert check_store(store) == []
+    store.con.execute("UPDATE dates SET start = 16")
+    store.con.execute("INSERT INTO sentences VALUES ('ghost', 0, 0, 4)")
+    kinds = sorted((p.kind, p.table) for p in check_store(store))
+    assert kinds == [("offset", "dates"), ("orphan", "sentences")]
