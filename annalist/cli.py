@@ -5,6 +5,7 @@ usage; 3 store error; 4 record not found."""
 from __future__ import annotations
 
 import json
+import os
 import re
 import sys
 from dataclasses import asdict
@@ -97,9 +98,11 @@ def cli() -> None:
 @click.option("--batch-size", default=64, show_default=True, type=click.IntRange(1, 10_000),
               help="Documents per spaCy batch and per store transaction.")
 @click.option("--reference-date", metavar="YYYY-MM-DD", help="Treat this day as today when inferring dates.")
+@click.option("--workers", type=click.IntRange(1, 64), default=min(2, os.cpu_count() or 1), show_default=True,
+              help="Processes that parse and extract (the store is written by one).")
 @click.option("--no-progress", is_flag=True, help="Draw no progress bar.")
 @json_option
-def build(paths, db, strict, max_file_size, batch_size, reference_date, no_progress, as_json) -> None:
+def build(paths, db, strict, max_file_size, batch_size, reference_date, workers, no_progress, as_json) -> None:
     """Ingest articles into the store.
 
     PATH may be a file, a folder (read recursively), a glob ("news/**/*.html") or - for
@@ -112,7 +115,7 @@ def build(paths, db, strict, max_file_size, batch_size, reference_date, no_progr
     one line each (file, line, reason) and counted; the run goes on.
     """
     options = Options(db=db, max_file_bytes=_size(max_file_size), batch_size=batch_size, strict=strict,
-                      reference_date=reference_date, progress=not no_progress)
+                      reference_date=reference_date, progress=not no_progress, workers=workers)
     progress = _RichProgress(enabled=not no_progress and not as_json and err.is_terminal)
     report = pipeline.build(paths, options, progress=progress)
     for r in report.rejections:

@@ -18,6 +18,7 @@ class Options:
     progress: bool = True
     min_chars: int = 40                      # shorter bodies are rejected as empty
     reference_date: str | None = None        # "today" for dating (ISO); None means the real today
+    workers: int = 1                         # processes for analyse + extract (the CLI defaults to all cores)
 
     def with_(self, **changes) -> "Options":
         return replace(self, **changes)

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from .analyse import analyse_batch
+from .engines.local import LocalEngine
 from .clean import clean, line_key
 from .clean.boilerplate import _rules as _boilerplate_rules
 from .extract import extract
@@ -122,68 +123,91 @@ def _scan(paths: Sequence[str], options: Options, store: Store) -> int:
     return total
 
 
+@dataclass
+class _Batch:
+    """What one store transaction writes, besides the documents' analyses and extractions."""
+
+    docs: list[Document] = field(default_factory=list)
+    replaced: list[str] = field(default_factory=list)
+    aliases: list[tuple[str, str, str]] = field(default_factory=list)
+    rejected: list[Rejection] = field(default_factory=list)
+    skipped: int = 0   # already-known inputs, for the progress bar
+
+    @property
+    def size(self) -> int:
+        return len(self.docs) + len(self.aliases) + len(self.rejected) + self.skipped
+
+
 def _process(paths: Sequence[str], options: Options, store: Store, today: date,
              report: BuildReport, progress: Progress) -> None:
     thresholds = _boilerplate_rules().t
     repeated_cache: dict[str, frozenset[str]] = {}
-    batch: list[tuple[Document, str | None]] = []  # (document, id of the document it replaces)
-    aliases: list[tuple[str, str, str]] = []
-    rejected: list[Rejection] = []
-    batch_ids: set[str] = set()
+    # Documents of this run by id and source: batches in flight are not in the store yet.
+    run_ids: set[str] = set()
+    run_sources: dict[str, str] = {}
 
-    def flush() -> None:
-        docs = [d for d, _ in batch]
-        analysed = list(analyse_batch(docs, options.model, options.batch_size))
-        extractions = [extract(d, sp) for d, (_a, sp) in zip(docs, analysed)]
-        store.write_batch(docs, [a for a, _sp in analysed], rejections=rejected, aliases=aliases,
-                          replaced=[old for _, old in batch if old], extractions=extractions)
-        progress.advance(len(batch) + len(aliases) + len(rejected))
-        batch.clear(), aliases.clear(), rejected.clear(), batch_ids.clear()
+    def repeated(group: str) -> frozenset[str]:
+        if group not in repeated_cache:
+            repeated_cache[group] = store.repeated_lines(
+                group, thresholds["repeated_min_docs"], thresholds["repeated_short_min_docs"],
+                thresholds["repeated_short_words"])
+        return repeated_cache[group]
 
-    for chunk in _chunks(iter_inputs(paths, options.max_file_bytes, exclude=_store_files(options)), options.batch_size):
-        status = store.input_status(x.input_hash for x in chunk if x.input_hash)
-        cleaned: list[Document] = []
-        for item in chunk:
-            known = status.get(item.input_hash) if item.input_hash else None
-            if isinstance(item, Rejection):
-                report.rejections.append(item)
-                if not known:
-                    rejected.append(item)
-                continue
-            report.read += 1
-            if known:
-                if known[0] == "rejected":
-                    report.rejections.append(Rejection(item.source, known[1], item.line, item.input_hash))
+    def batches():
+        inputs = iter_inputs(paths, options.max_file_bytes, exclude=_store_files(options))
+        for chunk in _chunks(inputs, options.batch_size):
+            batch = _Batch()
+            status = store.input_status(x.input_hash for x in chunk if x.input_hash)
+            cleaned: list[Document] = []
+            for item in chunk:
+                known = status.get(item.input_hash) if item.input_hash else None
+                if isinstance(item, Rejection):
+                    report.rejections.append(item)
+                    if known:
+                        batch.skipped += 1
+                    else:
+                        batch.rejected.append(item)
+                    continue
+                report.read += 1
+                if known:
+                    if known[0] == "rejected":
+                        report.rejections.append(Rejection(item.source, known[1], item.line, item.input_hash))
+                    else:
+                        report.unchanged += 1
+                    batch.skipped += 1
+                    continue
+                doc = clean(item, today=today, repeated=repeated(_line_group(item)), min_chars=options.min_chars)
+                if isinstance(doc, Rejection):
+                    report.rejections.append(doc)
+                    batch.rejected.append(doc)
                 else:
+                    cleaned.append(doc)
+            # One look-up per chunk: which documents exist already, which sources had another one.
+            existing = store.existing_ids(d.id for d in cleaned)
+            previous = store.ids_by_source(d.source for d in cleaned)
+            for doc in cleaned:
+                if doc.id in run_ids or doc.id in existing:
+                    batch.aliases.append((doc.input_hash, doc.source, doc.id))
                     report.unchanged += 1
-                progress.advance()
-                continue
-            group = _line_group(item)
-            if group not in repeated_cache:
-                repeated_cache[group] = store.repeated_lines(
-                    group, thresholds["repeated_min_docs"], thresholds["repeated_short_min_docs"],
-                    thresholds["repeated_short_words"])
-            doc = clean(item, today=today, repeated=repeated_cache[group], min_chars=options.min_chars)
-            if isinstance(doc, Rejection):
-                report.rejections.append(doc)
-                rejected.append(doc)
-            else:
-                cleaned.append(doc)
-        # One look-up per chunk: which documents exist already, which sources had another one.
-        existing = store.existing_ids(d.id for d in cleaned)
-        previous = store.ids_by_source(d.source for d in cleaned)
-        for doc in cleaned:
-            if doc.id in batch_ids or doc.id in existing:
-                aliases.append((doc.input_hash, doc.source, doc.id))
-                report.unchanged += 1
-                continue
-            old = previous.get(doc.source)
-            report.updated += old is not None
-            report.new += old is None
-            batch.append((doc, old))
-            batch_ids.add(doc.id)
-        if batch or aliases or rejected:
-            flush()
+                    continue
+                old = run_sources.get(doc.source) or previous.get(doc.source)
+                report.updated += old is not None
+                report.new += old is None
+                if old:
+                    batch.replaced.append(old)
+                batch.docs.append(doc)
+                run_ids.add(doc.id)
+                run_sources[doc.source] = doc.id
+            yield batch, batch.docs
+
+    # Analyse and extract where the engine says; write here, in input order, one
+    # transaction per batch (the store has one writer).
+    with LocalEngine(options.model, options.batch_size, options.workers) as engine:
+        for batch, results in engine.run(batches()):
+            store.write_batch(batch.docs, [a for a, _ in results], rejections=batch.rejected,
+                              aliases=batch.aliases, replaced=batch.replaced,
+                              extractions=[x for _, x in results])
+            progress.advance(batch.size)
 
 
 def _chunks(items: Iterable, size: int):

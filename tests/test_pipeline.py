@@ -114,7 +114,7 @@ def test_sigkill_mid_build_then_rerun_equals_a_clean_build(tmp_path):
         pytest.skip("the example corpus is missing")
     clean_db, killed_db = tmp_path / "clean.duckdb", tmp_path / "killed.duckdb"
     build([str(CORPUS)], Options(db=str(clean_db), reference_date=TODAY, progress=False))
-    cmd = [sys.executable, "-m", "annalist", "build", str(CORPUS), "--db", str(killed_db), "--batch-size", "2",
+    cmd = [sys.executable, "-m", "annalist", "build", str(CORPUS), "--db", str(killed_db), "--batch-size", "2", "--workers", "2",
            "--reference-date", TODAY, "--no-progress"]
     proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     deadline = time.monotonic() + 120
@@ -128,9 +128,22 @@ def test_sigkill_mid_build_then_rerun_equals_a_clean_build(tmp_path):
     os.kill(proc.pid, signal.SIGKILL)
     proc.wait()
     assert killed_mid_run, "the build finished before it could be killed"
+    time.sleep(1.5)
+    stray = subprocess.run(["pgrep", "-f", f"--db {killed_db}"], capture_output=True, text=True).stdout.split()
+    assert stray == [], "worker processes outlived the killed build"
     rerun = build([str(CORPUS)], Options(db=str(killed_db), reference_date=TODAY, progress=False))
     assert rerun.unchanged > 0 and rerun.new > 0  # it resumed rather than redid everything
     from annalist.store.check import check_store
     with open_store(killed_db, read_only=True) as s:
         assert check_store(s) == []
     assert _export_bytes(killed_db, tmp_path / "e1") == _export_bytes(clean_db, tmp_path / "e2")
+
+
+@pytest.mark.slow
+def test_two_workers_give_the_same_store_as_one(tmp_path):
+    if not CORPUS.is_dir():
+        pytest.skip("the example corpus is missing")
+    one, two = tmp_path / "one.duckdb", tmp_path / "two.duckdb"
+    build([str(CORPUS)], Options(db=str(one), reference_date=TODAY, progress=False, workers=1, batch_size=8))
+    build([str(CORPUS)], Options(db=str(two), reference_date=TODAY, progress=False, workers=2, batch_size=8))
+    assert _export_bytes(one, tmp_path / "e1") == _export_bytes(two, tmp_path / "e2")

@@ -1,0 +1,2 @@
+"""engines: where the per-document stages (analyse, extract) run. The stages themselves
+do not know which engine calls them."""
