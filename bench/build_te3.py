@@ -1,20 +1,29 @@
-"""Build throughput on real newswire against the bare spaCy parse of the same texts.
+"""Build throughput on real newswire, stage by stage, against the bare spaCy parse.
 
-    python bench/build_te3.py [--data ../shared/data/te3-silver-news.jsonl] [--limit N] [--json]
+    python bench/build_te3.py [--data ../shared/data/te3-silver-news.jsonl] [--limit N]
+                              [--workers 1,2] [--json]
 
-The floor is spaCy's own ``nlp.pipe`` over the same texts with the same batch size, timed
-in the same run after the model is loaded; the build (ingest + clean + analyse + extract
-dates + store) is timed with the model already loaded too. Reported as a ratio of times."""
+Floor: spaCy's own ``nlp.pipe`` over the same texts with the same batch size, model already
+loaded, timed in the same run. Stages: the library's own functions timed one after another
+in this process (ingest, clean, parse, extract, store). Build: the whole ``build()`` with 1
+and 2 worker processes. Everything is reported as docs/s and as a ratio to the floor."""
 from __future__ import annotations
 
 import argparse
 import json
 import tempfile
 import time
+from datetime import date
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DATA = ROOT.parent / "shared" / "data" / "te3-silver-news.jsonl"
+
+
+def timed(fn):
+    started = time.perf_counter()
+    result = fn()
+    return result, time.perf_counter() - started
 
 
 def main() -> None:
@@ -22,43 +31,63 @@ def main() -> None:
     ap.add_argument("--data", type=Path, default=DEFAULT_DATA)
     ap.add_argument("--limit", type=int, default=None)
     ap.add_argument("--batch-size", type=int, default=64)
+    ap.add_argument("--workers", default="1,2", help="worker counts for the whole-build runs")
     ap.add_argument("--json", action="store_true")
     args = ap.parse_args()
 
     from annalist import Options, build
-    from annalist.analyse import load_pipeline
+    from annalist.analyse import analyse_batch, load_pipeline
+    from annalist.clean import clean
+    from annalist.extract import extract
+    from annalist.ingest import iter_inputs
+    from annalist.model import Document
+    from annalist.store import Store
 
     lines = args.data.read_text(encoding="utf-8").splitlines()[: args.limit]
-    texts = [json.loads(line)["text"] for line in lines]
+    n = len(lines)
     options = Options(progress=False, batch_size=args.batch_size)
     nlp = load_pipeline(options.model)
-    list(nlp.pipe(texts[:20]))  # warm up both paths alike
-
-    started = time.perf_counter()
-    for _ in nlp.pipe(texts, batch_size=args.batch_size):
-        pass
-    floor = time.perf_counter() - started
+    list(nlp.pipe([json.loads(x)["text"] for x in lines[:20]]))  # warm up
 
     with tempfile.TemporaryDirectory() as tmp:
         corpus = Path(tmp) / "te3.jsonl"
         corpus.write_text("\n".join(lines) + "\n", encoding="utf-8")
-        started = time.perf_counter()
-        report = build([str(corpus)], options.with_(db=str(Path(tmp) / "bench.duckdb")))
-        total = time.perf_counter() - started
+        texts = [json.loads(x)["text"] for x in lines]
+        _, floor = timed(lambda: [None for _ in nlp.pipe(texts, batch_size=args.batch_size)])
+
+        stages: dict[str, float] = {}
+        raws, stages["ingest"] = timed(lambda: list(iter_inputs([str(corpus)], options.max_file_bytes)))
+        docs, stages["clean"] = timed(lambda: [clean(r, today=date.today()) for r in raws])
+        docs = [d for d in docs if isinstance(d, Document)]
+        parsed, stages["parse"] = timed(lambda: list(analyse_batch(docs, options.model, args.batch_size)))
+        extractions, stages["extract"] = timed(lambda: [extract(d, sp) for d, (_a, sp) in zip(docs, parsed)])
+        with Store(Path(tmp) / "stages.duckdb") as store:
+            _, stages["store"] = timed(lambda: store.write_batch(docs, [a for a, _ in parsed], extractions=extractions))
+
+        builds = {}
+        for workers in [int(w) for w in args.workers.split(",")]:
+            db = Path(tmp) / f"build{workers}.duckdb"
+            report, seconds = timed(lambda: build([str(corpus)], options.with_(db=str(db), workers=workers)))
+            builds[workers] = (seconds, report.new)
 
     result = {
-        "documents": len(texts), "new": report.new, "rejected": report.rejected,
-        "floor_seconds": round(floor, 2), "floor_docs_per_s": round(len(texts) / floor, 1),
-        "build_seconds": round(total, 2), "build_docs_per_s": round(len(texts) / total, 1),
-        "build_over_floor": round(total / floor, 2),
+        "documents": n, "floor_seconds": round(floor, 2), "floor_docs_per_s": round(n / floor, 1),
+        "stages": {k: {"seconds": round(v, 2), "docs_per_s": round(n / v, 1) if v else None,
+                       "of_floor": round(v / floor, 3)} for k, v in stages.items()},
+        "extract_over_parse": round(stages["extract"] / stages["parse"], 3),
+        "builds": {str(w): {"seconds": round(s, 2), "docs_per_s": round(n / s, 1), "over_floor": round(s / floor, 2),
+                            "new": new} for w, (s, new) in builds.items()},
     }
     if args.json:
         print(json.dumps(result, indent=2))
-    else:
-        print(f"{len(texts)} documents from {args.data.name}")
-        print(f"  spaCy floor   {result['floor_docs_per_s']:>8.1f} docs/s  ({floor:.1f}s)")
-        print(f"  annalist build{result['build_docs_per_s']:>8.1f} docs/s  ({total:.1f}s)")
-        print(f"  build / floor  {result['build_over_floor']:.2f}x the floor's time")
+        return
+    print(f"{n} documents from {args.data.name}; floor = bare spaCy nlp.pipe, one process")
+    print(f"  {'floor (spaCy)':<22}{result['floor_docs_per_s']:>9.1f} docs/s  {floor:7.1f}s")
+    for k, v in result["stages"].items():
+        print(f"  {'stage ' + k:<22}{v['docs_per_s'] or 0:>9.1f} docs/s  {v['seconds']:7.1f}s  {v['of_floor']:.2f} of floor")
+    print(f"  extract / parse time: {result['extract_over_parse']:.2f}")
+    for w, v in result["builds"].items():
+        print(f"  {'build, ' + w + ' worker(s)':<22}{v['docs_per_s']:>9.1f} docs/s  {v['seconds']:7.1f}s  {v['over_floor']:.2f}x floor time")
 
 
 if __name__ == "__main__":
