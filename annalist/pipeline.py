@@ -16,6 +16,7 @@ from .clean import clean, line_key
 from .clean.boilerplate import _rules as _boilerplate_rules
 from .extract import extract
 from .ingest import STDIN, iter_inputs
+from .link.entities import EntityRow, link_entities
 from .link.peerdate import PeerCandidate, peer_dates
 from .model import Document, RawDocument, Rejection
 from .options import Options
@@ -83,6 +84,8 @@ def build(paths: Iterable[str], options: Options = Options(), progress: Progress
         _process(paths, options, store, today, report, progress)
         # 3. link: undated articles borrow the date of a dated report of the same happening
         report.peer_dated = _date_from_peers(store, options)
+        # 4. link: one entity per person or organisation across documents
+        _link_entities(store)
     finally:
         progress.stop()
         if own_store:
@@ -219,6 +222,13 @@ def _chunks(items: Iterable, size: int):
             chunk = []
     if chunk:
         yield chunk
+
+
+def _link_entities(store: Store) -> None:
+    rows = store.con.execute(
+        "SELECT id, doc_id, name, type, country, role, title, aliases, json_array_length(mentions) FROM entities").fetchall()
+    store.replace_global_entities(link_entities(
+        EntityRow(i, d, n, t, c, r, ti, tuple(a or ()), m or 0) for i, d, n, t, c, r, ti, a, m in rows))
 
 
 def _date_from_peers(store: Store, options: Options) -> int:

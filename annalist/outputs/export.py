@@ -15,6 +15,13 @@ __all__ = ["export", "FORMATS", "RECORD_TYPES"]
 FORMATS = {"jsonl": ("jsonl", "FORMAT JSON"), "parquet": ("parquet", "FORMAT PARQUET"),
            "csv": ("csv", "FORMAT CSV, HEADER")}
 
+def _linked(actor: str, link: str) -> str:
+    """The actor with ``entity_id`` pointing into entities.jsonl (the cross-document entity);
+    the per-document id stays as ``doc_entity_id``."""
+    return (f"CASE WHEN {link}.global_id IS NULL THEN {actor} ELSE json_merge_patch({actor}, "
+            f"json_object('entity_id', {link}.global_id, 'doc_entity_id', {actor}->>'entity_id')) END")
+
+
 _QUERIES = {
     "documents": """SELECT id, source, outlet, title, published, published_from, dateline, text,
                            boilerplate_removed, language, story_id, duplicate_of,
@@ -23,19 +30,26 @@ _QUERIES = {
                     FROM documents ORDER BY id""",
     "dates": """SELECT id, doc_id, text, start, "end", type, value, precision, anchor
                 FROM dates ORDER BY doc_id, start""",
-    "events": """SELECT id, story_id, date, date_precision, date_from, plover, cameo, source, target, location,
-                        summary, evidence, confidence, status, mode, negated, trigger, doc_id
-                 FROM events ORDER BY doc_id, id""",
-    "quotes": """SELECT id, speaker, text, direct, doc_id, evidence, story_id, event_id, utterance_id, start, "end"
-                 FROM quotes ORDER BY doc_id, start""",
+    "events": f"""SELECT e.id, e.story_id, e.date, e.date_precision, e.date_from, e.plover, e.cameo,
+                         {_linked("e.source", "ls")} AS source, {_linked("e.target", "lt")} AS target, e.location,
+                         e.summary, e.evidence, e.confidence, e.status, e.mode, e.negated, e.trigger, e.doc_id
+                  FROM events e
+                  LEFT JOIN entity_links ls ON ls.entity_id = e.source->>'entity_id'
+                  LEFT JOIN entity_links lt ON lt.entity_id = e.target->>'entity_id'
+                  ORDER BY e.doc_id, e.id""",
+    "quotes": f"""SELECT q.id, {_linked("q.speaker", "ls")} AS speaker, q.text, q.direct, q.doc_id, q.evidence,
+                         q.story_id, q.event_id, q.utterance_id, q.start, q."end"
+                  FROM quotes q LEFT JOIN entity_links ls ON ls.entity_id = q.speaker->>'entity_id'
+                  ORDER BY q.doc_id, q.start""",
     "amounts": """SELECT id, value, unit, what, qualifier, period, entities, doc_id, evidence, text, start, "end"
                   FROM amounts ORDER BY doc_id, start""",
     "agreements": """SELECT id, title, kind, parties, signed, topic, story_id, evidence, count, status, doc_id
                      FROM agreements ORDER BY doc_id, id""",
-    # Until cross-document linking lands, an entity is one document's; mentions is their count.
-    "entities": """SELECT id, name, aliases, type, country, role, json_array_length(mentions) AS mentions,
-                          [doc_id] AS doc_ids, title
-                   FROM entities ORDER BY doc_id, id""",
+    # One entity across documents; ``members`` are the per-document entity ids records cite.
+    "entities": """SELECT g.id, g.name, g.aliases, g.type, g.country, g.role, g.mentions, g.doc_ids, g.title,
+                          list_sort(list(l.entity_id)) AS members
+                   FROM global_entities g LEFT JOIN entity_links l ON l.global_id = g.id
+                   GROUP BY ALL ORDER BY g.id""",
 }
 # Columns of the record types later stages will fill (the contract's names, in its order).
 _PENDING = {

@@ -204,6 +204,21 @@ class Store:
                     [dv and dv.value, dv and dv.precision, dv and dv.source, dv and dv.confidence,
                      dv and dv.basis, peer, doc_id])
 
+    def replace_global_entities(self, entities: Sequence) -> None:
+        """Swap in a new set of cross-document entities (link.entities.GlobalEntity)."""
+        with self.transaction():
+            self.con.execute("DELETE FROM global_entities")
+            self.con.execute("DELETE FROM entity_links")
+            if not entities:
+                return
+            cols = ["id", "name", "type", "country", "role", "title", "aliases", "mentions", "doc_ids"]
+            self._insert("global_entities", pa.table(
+                {c: [getattr(e, c) for e in entities] for c in cols},
+                schema=pa.schema([(c, pa.list_(pa.string()) if c in ("aliases", "doc_ids") else
+                                   pa.int32() if c == "mentions" else pa.string()) for c in cols])))
+            links = [(m, e.id) for e in entities for m in e.members]
+            self._insert("entity_links", pa.table({"entity_id": [m for m, _ in links], "global_id": [g for _, g in links]}))
+
     # -- reading -------------------------------------------------------------------------------
     def count(self, table: str) -> int:
         return self.con.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0]  # table names are ours

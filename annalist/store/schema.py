@@ -46,4 +46,11 @@ MIGRATIONS.append((2, [
            evidence JSON)""",
 ]))
 
+MIGRATIONS.append((3, [
+    # Entities across documents (recomputed at the end of each build) and the map to them.
+    """CREATE TABLE global_entities (id VARCHAR PRIMARY KEY, name VARCHAR, type VARCHAR, country VARCHAR,
+           role VARCHAR, title VARCHAR, aliases VARCHAR[], mentions INTEGER, doc_ids VARCHAR[])""",
+    "CREATE TABLE entity_links (entity_id VARCHAR PRIMARY KEY, global_id VARCHAR)",
+]))
+
 SCHEMA_VERSION = MIGRATIONS[-1][0]
