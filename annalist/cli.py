@@ -309,3 +309,113 @@ def main() -> None:
     except AnnalistError as exc:
         err.print(f"error: {exc}")
         sys.exit(EXIT_STORE)
+
+
+# ==== explorer, search and brief: serve, search, brief ==========================================
+# (the web/outputs block; heavy imports happen inside the commands so other commands start fast)
+
+_LOOPBACK = ("127.0.0.1", "localhost", "::1")
+
+
+@cli.command()
+@db_option
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to listen on. The default serves this machine only; 0.0.0.0 shares the store "
+                   "with your whole network.")
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535), help="Port to listen on.")
+def serve(db, host, port) -> None:
+    """Browse the store in a web browser: timeline, stories side by side, events with their
+    evidence, entities, quotes, figures and full-text search.
+
+    \b
+    The store is opened read-only, one connection per request, so a build may run beside
+    the server; while the build writes, pages answer "store busy, retry" (HTTP 503).
+    A JSON API lives under /api (schema: /api/openapi.json). Ctrl+C stops the server.
+
+    \b
+      annalist serve --db news.duckdb            then open http://127.0.0.1:8000/
+    """
+    if not Path(db).exists():
+        raise StoreError(f"{db}: no such store (run 'annalist build' first)")
+    import uvicorn
+
+    from .web import create_app
+    if host not in _LOOPBACK:
+        err.print(f"[yellow]warning[/] serving on {host}: anyone who can reach this machine can read the store",
+                  markup=True)
+    out.print(f"serving {db} at http://{'[' + host + ']' if ':' in host else host}:{port}/  (Ctrl+C stops)")
+    uvicorn.run(create_app(db), host=host, port=port, log_level="warning")
+
+
+@cli.command(name="search")
+@click.argument("query")
+@db_option
+@click.option("--type", "kinds", multiple=True, type=click.Choice(["document", "event", "quote", "entity"]),
+              help="Only this kind of result (repeat for several; default all).")
+@click.option("--since", metavar="DATE", help="Only records dated on or after DATE (YYYY[-MM[-DD]]).")
+@click.option("--until", metavar="DATE", help="Only records dated on or before DATE.")
+@click.option("--country", "countries", multiple=True, metavar="ISO3", help="Only records involving this country (repeatable).")
+@click.option("--outlet", "outlets", multiple=True, help="Only this outlet (repeatable).")
+@click.option("--plover", multiple=True, metavar="TYPE", help="Only events (and their articles) of this PLOVER type.")
+@click.option("--limit", default=10, show_default=True, type=click.IntRange(1, 500), help="At most this many hits.")
+@json_option
+def search_cmd(query, db, kinds, since, until, countries, outlets, plover, limit, as_json) -> None:
+    """Full-text search of articles, events, quotes and entities, best match first (BM25).
+
+    \b
+    QUERY is words ("wind loan"), a phrase in quotes ('"good neighbours"'), or uses
+    AND, OR and -word. A query that does not parse is searched as plain words.
+    Every hit cites its document and the character offsets of the passage:
+      annalist search '"trade turnover" AND 2024' --db news.duckdb --type quote
+      annalist show DOC_ID --db news.duckdb     (to read the whole article)
+
+    The index is kept beside the store (news.duckdb.search/) and rebuilt when the store changed.
+    """
+    from .outputs.records import Filters
+    from .outputs.search import search
+    filters = Filters.make(since, until, countries, plover, outlets)
+    result = search(db, query, tuple(kinds), filters, limit=limit)
+    if as_json:
+        click.echo(json.dumps(result.as_dict(), indent=2, ensure_ascii=False))
+        return
+    note = " (searched as plain words: the query syntax did not parse)" if result.plain_words else ""
+    out.print(f"{result.total} hit{'s' if result.total != 1 else ''} for {query!r}{note}")
+    for i, h in enumerate(result.hits, 1):
+        out.print(Text.assemble((f"{i:>3}. ", "bold"), (f"[{h.kind}] ", "cyan"), (h.title or "(untitled)", "bold"),
+                                f"  {h.outlet or ''} {h.date or ''}".rstrip()))
+        snippet = Text("     " + " ".join(h.snippet.split("\n")))
+        for a, b in h.highlights:  # article text stays plain Text; only our styles are applied
+            snippet.stylize("bold yellow", a + 5, b + 5)
+        out.print(snippet)
+        out.print(Text(f"     {h.doc_id} §{h.start}-{h.end}", style="dim"))
+
+
+@cli.command(name="brief")
+@db_option
+@click.option("--actor", "actors", multiple=True, metavar="ISO3",
+              help="Keep coverage involving this country (repeat: every one must be involved, e.g. "
+                   "--actor KAZ --actor CHN for the relations between them).")
+@click.option("--since", metavar="DATE", help="From this date (YYYY[-MM[-DD]]).")
+@click.option("--until", metavar="DATE", help="Up to this date.")
+@click.option("--out", "out_path", required=True, type=click.Path(dir_okay=False),
+              help="brief.html (one self-contained page) or brief.md (plus brief.timeline.svg beside it).")
+@click.option("--title", help="A title instead of the one made from actors and dates.")
+@json_option
+def brief_cmd(db, actors, since, until, out_path, title, as_json) -> None:
+    """Write a readable, sourced brief: key developments in date order, key figures (with
+    conflicting reports side by side), notable quotes, agreements and a timeline chart.
+
+    \b
+    Every passage is quoted verbatim from an article and carries a numbered citation
+    (outlet, title, date, source) and its character offsets, so each can be checked:
+      annalist brief --actor KAZ --actor CHN --since 2025-01 --out brief.html --db news.duckdb
+    """
+    from .outputs.brief import write_brief
+    with _open(db) as store:
+        report = write_brief(store, out_path, actors, since, until, title)
+    if as_json:
+        click.echo(json.dumps(report.as_dict(), indent=2))
+        return
+    out.print(f"{report.developments} developments, {report.figures} figures, {report.quotes} quotes, "
+              f"{report.agreements} agreements from {report.sources} articles -> {', '.join(map(str, report.files))}")
+# ==== end of the explorer, search and brief block ===============================================
