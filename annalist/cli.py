@@ -215,15 +215,26 @@ def show(doc_id, db, boilerplate, as_json) -> None:
 
 @cli.command(name="export")
 @db_option
-@click.option("--format", "fmt", type=click.Choice(sorted(FORMATS)), default="jsonl", show_default=True,
-              help="jsonl and parquet follow the export contract; csv carries the same columns.")
+@click.option("--format", "fmt", type=click.Choice(sorted(FORMATS) + ["gdelt", "plover"]), default="jsonl",
+              show_default=True,
+              help="jsonl and parquet follow the export contract; csv carries the same columns; gdelt "
+                   "(a GDELT 2.0 event-table TSV) and plover (PLOVER/POLECAT-style JSON) write events "
+                   "only, mapped as docs/export-formats.md describes.")
 @click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False), help="Folder to write into.")
 @json_option
 def export_cmd(db, fmt, out_dir, as_json) -> None:
     """Write one file per record type (documents, stories, events, quotes, amounts,
     agreements, dates, entities) into --out, per the export contract."""
     with _open(db) as store:
-        written = export(store, out_dir, fmt)
+        if fmt in ("gdelt", "plover"):
+            from .outputs.event_formats import write_gdelt_tsv, write_plover_json
+
+            Path(out_dir).mkdir(parents=True, exist_ok=True)
+            path = Path(out_dir) / ("events.gdelt.tsv" if fmt == "gdelt" else "events.plover.jsonl")
+            (write_gdelt_tsv if fmt == "gdelt" else write_plover_json)(store, path)
+            written = {"events": (path, store.count("events"))}
+        else:
+            written = export(store, out_dir, fmt)
     if as_json:
         click.echo(json.dumps({k: {"file": str(p), "rows": n} for k, (p, n) in written.items()}, indent=2))
     else:

@@ -1,11 +1,636 @@
-"""Amounts: money, percentages and counted things (placeholder: none yet)."""
+"""Amounts: money, percentages, physical quantities and counted things.
+
+What counts
+  * Money: a currency symbol or code before the number ($44 billion, US$1.2bn, €3 million,
+    RM1.2 billion) or a currency word or code after it (24 mln tenge, 1.175 billion ringgit,
+    500,000 yuan, five billion dollars). ``unit`` is the ISO 4217 code; "$" is USD.
+  * Percentages: 30%, 7 percent, 1.1 per cent (unit "percent"); "percentage points" apart.
+  * Measures: tonnes, kilometres, gigawatts ... (unit the plural unit name).
+  * Counted things: a number whose noun phrase ends in a noun on the ``countable_nouns`` list
+    (24 ... agreements, 52 joint projects, three wind farms, 14 people); ``unit`` is that
+    noun, lower case, as written (plural). Nouns on no list, and generic ones (countries,
+    sides, times, years), are skipped: a count is kept only when it counts something an
+    analyst would tally. Counts of one are skipped.
+  * Not amounts: years (four-digit numbers 1800-2100 without a unit), numbers inside a date,
+    time or duration expression, ordinals (2nd, 13th), hyphenated durations (15-year), ages,
+    clock times and phone numbers (no unit, so never matched).
+
+Fields
+  * ``value`` fully expanded (44 billion -> 44000000000; 30% -> 30); ``text`` is the amount
+    as written, without its qualifier.
+  * ``qualifier`` from the words just before (more than, over, exceeding -> more_than;
+    nearly, almost, about, around, some -> about; at least -> at_least; up to -> up_to;
+    less than, under -> less_than; "a record" -> exact) or after ("or more" -> at_least).
+    "N or M things" keeps N with at_least.
+  * ``what`` from the parse, first match wins: "X worth $N" -> X; "an investment volume of
+    $N" -> "investment volume" (with the noun it belongs to: "joint projects investment
+    volume"); "$N in deals" / "N tonnes of freight" -> the noun after; "$N trade goal" -> the
+    noun the amount modifies; else the governing verb: its object for "raise the share to 15%",
+    a noun for lending/investing verbs (lend -> loan), or its subject ("the volume of bilateral
+    trade reached $44 billion" -> "bilateral trade"), with " growth"/" decline" for changes
+    ("trade grew by 30%" -> "trade growth").
+  * ``period``: the nearest date expression in the same sentence not claimed by another
+    amount (a range "January–September 2025" -> "2025-01/2025-09"; fiscal "2023-24" ->
+    "2023/2024"); else None.
+  * ``entities``: the countries mentioned in the sentence (entity resolver).
+Vocabulary: ``knowledge/amounts.json``.
+"""
 from __future__ import annotations
 
-from ..model import Amount, DateMention, Document
+import bisect
+import re
+from dataclasses import dataclass
+
+from ..knowledge import load
+from ..model import Amount, DateMention, Document, Evidence
 from .actors import DocEntities
 
-__all__ = ["find_amounts"]
+__all__ = ["NUMBER_WORDS", "find_amounts", "number_value", "parse_number", "sentence_spans"]
 
+_K = load("amounts")
+_SCALES: dict[str, float] = _K["scales"]
+_ATTACHED = set(_K["attached_only_scales"])
+NUMBER_WORDS: dict[str, float] = _K["number_words"]
+_SYMBOLS: dict[str, str] = _K["currency_symbols"]
+_CODES = set(_K["currency_codes"])
+_CODE_ALIASES = _K["code_aliases"]
+_CUR_WORDS: dict[str, str] = _K["currency_words"]
+_NEEDS_SCALE = set(_K["currency_needs_scale"])
+_PCT: dict[str, str] = _K["percent_words"]
+_MEASURES: dict[str, str] = _K["measure_units"]
+_DISTANCES = set(_K["distance_units"])
+_PLACING = set(_K["placing_words"])
+_QUALS = sorted(_K["qualifiers"].items(), key=lambda kv: -len(kv[0]))
+_TRAIL_QUALS = _K["trailing_qualifiers"]
+_COUNTABLE = set(_K["countable_nouns"])
+_UNCOUNTED = set(_K["uncounted_nouns"])
+_COUNT_MODS = set(_K["count_modifier_words"])
+_GENERIC = set(_K["generic_measure_nouns"])
+_COUNT_BLOCKERS = set(_K["count_blockers_before"])
+_CHANGE: dict[str, str] = _K["change_verbs"]
+_VERB_NOUNS: dict[str, str] = _K["verb_nouns"]
+_SHARE_VERBS = set(_K["share_verbs"])
+_MEASURE_VERBS: dict[str, str] = _K["measure_verb_nouns"]
+_SKIP_PREPS = set(_K["skip_phrase_preps"])
+_STOP = set(_K["phrase_stopwords"])
+_FISCAL = re.compile(_K["fiscal_year_pattern"])
+
+
+def _alt(words) -> str:
+    """Regex alternation, longest first; a space matches any run of spaces."""
+    return "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in sorted(set(words), key=len, reverse=True))
+
+
+_WORDNUM = _alt(NUMBER_WORDS)
+_NUM = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
+_NUMBER = rf"(?:{_NUM}|(?i:(?:{_WORDNUM})(?:[\s-](?:{_WORDNUM}))?)(?![\w-]))"
+_SPACED_SCALES = [s for s in _SCALES if s not in _ATTACHED]
+_SCALE = rf"(?:\s*(?:{_alt(_SPACED_SCALES)})|(?<=\d)(?:{_alt(_SCALES)}))(?![\w])"
+_PRE = rf"(?<![A-Za-z])(?:{_alt(_SYMBOLS)})|\b(?:{_alt(_CODES)})\s?"      # not the RM of "ARM 64"
+_POST = rf"(?:(?i:{_alt(_CUR_WORDS)})|{_alt(_CODES)})"
+_LEFT = r"(?<![\w.,/$€£¥-])"
+
+_MONEY_PRE = re.compile(rf"(?P<cur>{_PRE})\s?(?P<num>{_NUM})(?P<scale>{_SCALE})?(?![\w%])")
+_MONEY_POST = re.compile(rf"{_LEFT}(?P<num>{_NUMBER})(?P<scale>{_SCALE})?\s+(?P<cur>{_POST})\b")
+_PERCENT = re.compile(rf"{_LEFT}(?P<num>{_NUMBER})\s?(?P<cur>%|(?:{_alt(k for k in _PCT if k != '%')})\b)")
+_MEASURE = re.compile(rf"{_LEFT}(?P<num>{_NUMBER})(?P<scale>{_SCALE})?(?:\s|-)(?P<cur>{_alt(_MEASURES)})\b")
+_YEAR = re.compile(r"(?:1[89]|20|21)\d\d")
+_ORDINAL = re.compile(r"\d+(?:st|nd|rd|th)$", re.IGNORECASE)
+_DATE_VALUE = re.compile(r"^\d{4}")
+_DATELINE = re.compile(r"(?m)^[A-Z][A-Z'’.\- ]{2,}(?:,[^—–\n]{0,40})?\s+[—–-]+\s+")
+
+
+def parse_number(text: str) -> float | None:
+    """'1,200' -> 1200.0, 'Forty' -> 40.0, 'twenty-five' -> 25.0, 'a dozen' -> 12.0."""
+    t = text.strip().lower()
+    if not t:
+        return None
+    if t[0].isdigit():
+        try:
+            return float(t.replace(",", ""))
+        except ValueError:
+            return None
+    t = re.sub(r"\s+", " ", t)
+    if t in NUMBER_WORDS:
+        return float(NUMBER_WORDS[t])
+    parts = re.split(r"[\s-]", t)
+    if all(p in NUMBER_WORDS for p in parts):
+        total = 0.0
+        for p in parts:
+            v = NUMBER_WORDS[p]
+            total = total * v if v == 100 and total else total + v
+        return total
+    return None
+
+
+def number_value(num: str, scale: str | None) -> float | None:
+    v = parse_number(num)
+    if v is None:
+        return None
+    if scale:
+        v *= _SCALES[scale.strip().lower()] if scale.strip().lower() in _SCALES else _SCALES[scale.strip()]
+    return v
+
+
+def sentence_spans(doc: Document, sp) -> list[tuple[int, int]]:
+    """spaCy sentences cut at line breaks (headings and bullets are their own units)."""
+    out = []
+    text = doc.text
+    for s in sp.sents:
+        a = s.start_char
+        for piece in text[s.start_char:s.end_char].split("\n"):
+            b = a + len(piece)
+            lo = a + len(piece) - len(piece.lstrip())
+            hi = a + len(piece.rstrip())
+            if hi > lo:
+                out.append((lo, hi))
+            a = b + 1
+    return out
+
+
+@dataclass
+class _Cand:
+    start: int
+    end: int
+    value: float
+    unit: str
+    kind: str                     # money | percent | measure | count
+    qualifier: str = "exact"
+    qual_start: int = -1          # where the qualifier words begin (== start when none)
+    what: str | None = None
+
+
+class _Ctx:
+    def __init__(self, doc: Document, sp, ents: DocEntities, dates: list[DateMention]) -> None:
+        self.doc, self.text, self.sp, self.ents = doc, doc.text, sp, ents
+        self.tok_starts = [t.idx for t in sp]
+        self.sents = sentence_spans(doc, sp)
+        self.sent_starts = [s[0] for s in self.sents]
+        self.datelines = [(m.start(), m.end()) for m in _DATELINE.finditer(doc.text)]
+        self.dates = sorted(dates, key=lambda d: d.start)
+        self.date_starts = [d.start for d in self.dates]
+
+    def in_dateline(self, pos: int) -> bool:
+        return any(a <= pos < b for a, b in self.datelines)
+
+    def sent_of(self, pos: int) -> tuple[int, int]:
+        i = bisect.bisect_right(self.sent_starts, pos) - 1
+        if i >= 0 and self.sents[i][0] <= pos < self.sents[i][1]:
+            return self.sents[i]
+        line_start = self.text.rfind("\n", 0, pos) + 1
+        line_end = self.text.find("\n", pos)
+        return line_start, len(self.text) if line_end < 0 else line_end
+
+    def tokens(self, start: int, end: int):
+        i = bisect.bisect_left(self.tok_starts, start)
+        j = bisect.bisect_left(self.tok_starts, end)
+        return self.sp[i:j]
+
+    def token_at(self, pos: int):
+        i = bisect.bisect_right(self.tok_starts, pos) - 1
+        return self.sp[i] if i >= 0 else None
+
+    def dates_in(self, start: int, end: int) -> list[DateMention]:
+        i = bisect.bisect_left(self.date_starts, start)
+        out = []
+        while i < len(self.dates) and self.dates[i].start < end:
+            out.append(self.dates[i])
+            i += 1
+        return out
+
+    def in_date(self, start: int, end: int) -> bool:
+        i = bisect.bisect_right(self.date_starts, start) - 1
+        for d in self.dates[max(0, i - 1):i + 2]:
+            if d.start < end and start < d.end:
+                return True
+        return False
+
+
+# -- candidates ---------------------------------------------------------------------------------
+
+def _regex_candidates(c: _Ctx) -> list[_Cand]:
+    out: list[_Cand] = []
+    taken = bytearray(len(c.text) + 1)       # characters already inside an amount
+
+    def free(s: int, e: int) -> bool:
+        return not any(taken[s:e])
+
+    for pat, kind in ((_MONEY_PRE, "money"), (_MONEY_POST, "money"), (_PERCENT, "percent"), (_MEASURE, "measure")):
+        for m in pat.finditer(c.text):
+            s, e = m.start(), m.end()
+            if not free(s, e):
+                continue
+            num, scale, cur = m.group("num"), m.groupdict().get("scale"), m.group("cur")
+            if kind != "percent" and pat is not _MONEY_PRE and _YEAR.fullmatch(num) and not scale:
+                continue                    # a bare year before a unit word is a year ("in 2024 tonnes of ...")
+            if c.in_date(m.start("num"), m.end("num")):
+                continue
+            value = number_value(num, scale)
+            if value is None:
+                continue
+            cur_key = re.sub(r"\s+", " ", cur.strip())
+            if kind == "money":
+                unit = (_SYMBOLS.get(cur_key) or _CODE_ALIASES.get(cur_key) or
+                        (cur_key if cur_key in _CODES else None) or _CUR_WORDS.get(cur_key) or
+                        _CUR_WORDS.get(cur_key.lower()))
+                if unit is None:
+                    continue
+                if cur_key.lower() in _NEEDS_SCALE and not scale and value < 1000:
+                    continue
+                if not num[0].isdigit() and pat is _MONEY_PRE:
+                    continue
+            elif kind == "percent":
+                unit = _PCT.get(cur_key.lower(), "percent")
+            else:
+                unit = _MEASURES.get(cur_key) or _MEASURES.get(cur_key.lower())
+                if unit is None:
+                    continue
+                after = c.text[e:e + 30].lower().split()
+                if unit in _DISTANCES and after and after[0].strip(",.") in _PLACING:
+                    continue
+            taken[s:e] = b"\x01" * (e - s)
+            out.append(_Cand(s, e, value, unit, kind))
+    return out
+
+
+def _count_candidates(c: _Ctx, taken: list[tuple[int, int]]) -> list[_Cand]:
+    covered = bytearray(len(c.text) + 1)
+    for a, b in taken:
+        covered[a:b] = b"\x01" * (b - a)
+    out: list[_Cand] = []
+    sp = c.sp
+    skip_next = -1
+    for tok in sp:
+        if tok.i <= skip_next:
+            continue
+        low = tok.lower_
+        is_word = low in NUMBER_WORDS
+        if not (tok.like_num or is_word) or _ORDINAL.match(tok.text):
+            continue
+        if low in ("a", "an", "one", "1") or tok.text.startswith(("+", "0")) and len(tok.text) > 1:
+            continue
+        if covered[tok.idx] or c.in_date(tok.idx, tok.idx + len(tok)):
+            continue
+        if _YEAR.fullmatch(tok.text) or "-" in tok.whitespace_ or (tok.i + 1 < len(sp) and sp[tok.i + 1].text == "-"):
+            continue
+        if tok.i > 0 and (sp[tok.i - 1].text in ("-", "/", ":", "#", "No.", "no.") or
+                          sp[tok.i - 1].lower_ in _COUNT_BLOCKERS):
+            continue
+        value = parse_number(tok.text)
+        if value is None or value <= 1 or value != int(value):
+            continue
+        # "two or three plants": the lower bound, at least
+        first, j, ranged = tok, tok.i + 1, False
+        if j + 1 < len(sp) and sp[j].lower_ in ("or", "to") and (sp[j + 1].like_num or sp[j + 1].lower_ in NUMBER_WORDS):
+            j, ranged = j + 2, True
+            skip_next = j - 1
+        head, k, seen_noun = None, j, False
+        while k < len(sp) and k - j < 7:
+            t = sp[k]
+            if t.pos_ in ("NOUN", "PROPN") and not t.like_num:
+                if t.pos_ == "NOUN":
+                    head, seen_noun = t, True
+                elif seen_noun:
+                    break
+            elif seen_noun or not (t.pos_ in ("ADJ", "CCONJ") or t.tag_ in ("VBN", "VBG") or t.text in ("-", ",")):
+                break
+            if "\n" in t.whitespace_:
+                break
+            k += 1
+        if head is None:
+            continue
+        unit = head.lower_
+        if unit in _UNCOUNTED or (unit not in _COUNTABLE and head.lemma_.lower() + "s" not in _COUNTABLE):
+            continue
+        if head.tag_ not in ("NNS", "NNPS") and unit not in _COUNTABLE:
+            continue
+        cand = _Cand(first.idx, head.idx + len(head), value, unit, "count")
+        if ranged:
+            cand.qualifier = "at_least"
+        words = [t for t in sp[j:head.i + 1]]
+        while words and (words[0].lower_ in _COUNT_MODS or words[0].is_punct):
+            words = words[1:]
+        cand.what = "".join(t.text_with_ws for t in words).strip() or unit
+        out.append(cand)
+    return out
+
+
+def _qualify(c: _Ctx, cand: _Cand) -> None:
+    cand.qual_start = cand.start
+    before = c.text[max(0, cand.start - 40):cand.start]
+    low = re.sub(r"\s+", " ", before.lower()).rstrip()
+    for phrase, q in _QUALS:
+        if low.endswith(phrase) and (len(low) == len(phrase) or not low[-len(phrase) - 1].isalnum()):
+            if q != "exact":                # "a record" leaves "two or three" at least
+                cand.qualifier = q
+            # where the phrase starts in the original text
+            m = re.search(r"\s+".join(map(re.escape, phrase.split())) + r"\s*$", before, re.IGNORECASE)
+            if m:
+                cand.qual_start = cand.start - (len(before) - m.start())
+            break
+    after = re.sub(r"\s+", " ", c.text[cand.end:cand.end + 12].lower()).lstrip()
+    for phrase, q in _TRAIL_QUALS.items():
+        if after.startswith(phrase) and (len(after) == len(phrase) or not after[len(phrase)].isalnum()):
+            cand.qualifier = q
+
+
+# -- what is measured ---------------------------------------------------------------------------
+
+def _is_date_tok(c: _Ctx, tok) -> bool:
+    return tok.ent_type_ in ("DATE", "TIME") or c.in_date(tok.idx, tok.idx + len(tok))
+
+
+def _phrase(c: _Ctx, n, depth: int = 0, avoid: tuple[int, int] = (-1, -1)) -> str | None:
+    """A short noun phrase for token ``n``: its modifiers, the head, and an of/to/from/for/in
+    phrase; never the amount itself (``avoid``: its token range), never across a line break."""
+    if n is None or n.pos_ == "PRON" or c.in_dateline(n.idx) or avoid[0] <= n.i <= avoid[1]:
+        return None
+    if n.lemma_.lower() in _GENERIC:
+        for ch in n.children:
+            if ch.dep_ == "prep" and ch.lower_ == "of":
+                pobj = next((g for g in ch.children if g.dep_ == "pobj"), None)
+                if pobj is not None and not _is_date_tok(c, pobj) and not pobj.like_num and \
+                        not avoid[0] <= pobj.i <= avoid[1]:
+                    return _phrase(c, pobj, depth + 1, avoid)
+    keep = {n.i}
+    for ch in n.lefts:
+        if ch.dep_ in ("amod", "compound", "nmod", "poss", "npadvmod") and not (ch.dep_ == "poss" and ch.pos_ == "PRON"):
+            keep.update(t.i for t in ch.subtree)
+    for ch in n.rights:
+        if ch.dep_ == "prep" and ch.lower_ not in _SKIP_PREPS and depth == 0:
+            pobj = next((g for g in ch.children if g.dep_ == "pobj"), None)
+            if pobj is None or _is_date_tok(c, pobj) or pobj.like_num:
+                continue
+            sub = [t for t in pobj.subtree]
+            if len(sub) > 6 or any(avoid[0] <= t.i <= avoid[1] for t in sub):
+                continue
+            if ch.lower_ == "in" and pobj.ent_type_ in ("GPE", "LOC", "FAC"):
+                continue
+            keep.add(ch.i)
+            keep.update(t.i for t in sub if not _is_date_tok(c, t))
+        elif ch.dep_ in ("compound", "flat"):
+            keep.update(t.i for t in ch.subtree)
+        elif ch.dep_ in ("cc", "conj") and depth == 0 and ch.pos_ != "VERB" and len(list(ch.subtree)) <= 2:
+            keep.update(t.i for t in ch.subtree)     # fabric and garments
+    doc = n.doc
+    keep = {i for i in keep if not avoid[0] <= i <= avoid[1]}
+    toks = [doc[i] for i in sorted(keep)]
+    # one contiguous run around the head, within one line
+    run = [toks[0]]
+    for t in toks[1:]:
+        if t.i == run[-1].i + 1 and "\n" not in run[-1].whitespace_ and not t.is_space:
+            run.append(t)
+        elif t.i <= n.i:
+            run = [t]
+        else:
+            break
+    run = [t for t in run if not t.is_space]
+    run = [t for t in run if not (t.text in "$€£¥%" or t.like_num and t.dep_ == "nummod")]
+    while run and (run[0].lower_ in _STOP or run[0].is_punct or run[0].pos_ == "DET" or run[0].tag_ == "POS"):
+        run = run[1:]
+    while run and (run[-1].is_punct or run[-1].pos_ in ("ADP", "CCONJ", "DET")):
+        run = run[:-1]
+    if not run:
+        return None
+    words = "".join(t.text_with_ws for t in run).strip()
+    first = run[0]
+    line_start = first.i == 0 or "\n" in first.doc[first.i - 1].text_with_ws
+    if (first.is_sent_start or line_start) and first.ent_type_ == "" and not first.text.isupper():
+        words = words[:1].lower() + words[1:]
+    return words or None
+
+
+def _subject(c: _Ctx, v):
+    start = v
+    for _ in range(3):
+        subs = [ch for ch in v.children if ch.dep_ in ("nsubj", "nsubjpass") and not c.in_dateline(ch.idx)
+                and "\n" not in c.text[min(ch.idx, v.idx):max(ch.idx, v.idx)]]
+        if subs:
+            ch = subs[0]
+            if ch.lower_ in ("which", "that") and v.dep_ == "relcl":
+                return v.head
+            return None if ch.pos_ == "PRON" else ch
+        if v.dep_ in ("advcl", "xcomp", "conj", "pcomp") and v.head.pos_ in ("VERB", "AUX"):
+            v = v.head
+            continue
+        if v.dep_ in ("acl", "relcl") and v.head.pos_ in ("NOUN", "PROPN"):
+            return v.head
+        break
+    # a split parse ("said that cargo moving ... had grown by 62%"): the nearest subject to the left
+    for t in reversed(start.doc[max(start.sent.start, start.i - 10):start.i]):
+        if t.dep_ in ("nsubj", "nsubjpass") and t.pos_ in ("NOUN", "PROPN") and not c.in_dateline(t.idx):
+            return t
+    return None
+
+
+def _what(c: _Ctx, cand: _Cand) -> str | None:
+    toks = c.tokens(cand.start, cand.end)
+    if not len(toks):
+        return None
+    sp = c.sp
+    first_i = (c.token_at(cand.qual_start) or toks[0]).i if cand.qual_start >= 0 else toks[0].i
+    first_i = min(first_i, toks[0].i)
+    last_i = toks[-1].i
+    avoid = (first_i, last_i)
+    prev = sp[first_i - 1] if first_i > 0 else None
+    nxt = sp[last_i + 1] if last_i + 1 < len(sp) else None
+    nxt2 = sp[last_i + 2] if last_i + 2 < len(sp) else None
+    # X worth $N
+    if prev is not None and prev.lower_ == "worth" and prev.i > 0:
+        n = sp[prev.i - 1]
+        if n.pos_ in ("NOUN", "PROPN"):
+            return _phrase(c, n, avoid=avoid)
+        if n.pos_ in ("AUX", "VERB"):
+            return _phrase(c, _subject(c, n), avoid=avoid)
+    # an investment volume of $N / a loan of $N
+    if prev is not None and prev.lower_ == "of" and prev.i > 0 and sp[prev.i - 1].pos_ == "NOUN":
+        n = sp[prev.i - 1]
+        p = _phrase(c, n, avoid=avoid) if n.lemma_.lower() not in _GENERIC or n.dep_ == "pobj" or \
+            any(ch.dep_ == "compound" for ch in n.children) else None
+        if n.lemma_.lower() in _GENERIC and not any(ch.dep_ == "compound" for ch in n.children):
+            p = None
+        if p:
+            w = n.head
+            if w.lower_ == "with":     # 52 joint projects with an investment volume of ...
+                o = w.head if w.head.pos_ == "NOUN" else (sp[w.i - 1] if sp[w.i - 1].pos_ == "NOUN" else None)
+                owner = _phrase(c, o, avoid=avoid)
+                if owner:
+                    p = f"{owner} {p}"
+            return p
+    # $N worth of X / $N in deals / 20 million tonnes of freight
+    if nxt is not None and nxt2 is not None:
+        if nxt.lower_ == "worth" and nxt2.lower_ == "of" and last_i + 3 < len(sp):
+            return _phrase(c, _head_of_np(sp, last_i + 3), avoid=avoid)
+        if nxt.lower_ in ("in", "of") and cand.kind != "count" and not (cand.kind == "percent" and nxt.lower_ == "of"):
+            n = _head_of_np(sp, last_i + 2)
+            if n is not None and n.pos_ == "NOUN" and not _is_date_tok(c, n) and \
+                    n.ent_type_ not in ("GPE", "LOC", "FAC", "ORG"):
+                return _phrase(c, n, avoid=avoid)
+    # $50 bn trade goal / a 45 billion yen loan agreement / a 15% increase / the 272-km line
+    hyphenated = cand.kind == "measure" and "-" in cand_text(c, cand)
+    if nxt is not None and (nxt.pos_ in ("NOUN", "ADJ") or hyphenated and nxt.pos_ == "PROPN") and \
+            cand.kind in ("money", "percent", "measure") and \
+            not _is_date_tok(c, nxt) and nxt.lower_ not in ("a", "per", "each", "worth"):
+        n = _head_of_np(sp, last_i + 1)
+        if n is not None and n.pos_ == "NOUN" and not _is_date_tok(c, n):
+            return _phrase(c, n, avoid=avoid)
+    return _from_verb(c, cand, toks, avoid)
+
+
+def cand_text(c: _Ctx, cand: _Cand) -> str:
+    return c.text[cand.start:cand.end]
+
+
+def _head_of_np(sp, i: int):
+    """The last noun of the noun run starting at token ``i``."""
+    head = None
+    k = i
+    while k < len(sp) and k - i < 6:
+        t = sp[k]
+        if t.pos_ in ("NOUN", "PROPN"):
+            head = t
+        elif head is not None and (t.text in ("-", "–") or t.pos_ == "ADJ"):
+            pass                      # the Ayagoz–Bakhty railway line
+        elif head is not None or t.pos_ not in ("ADJ", "DET", "CCONJ") and t.tag_ not in ("VBN", "VBG"):
+            break
+        k += 1
+    return head
+
+
+def _from_verb(c: _Ctx, cand: _Cand, toks, avoid) -> str | None:
+    span = {t.i for t in toks}
+    anchor = next((t for t in toks if t.head.i not in span or t.head is t), toks[-1])
+    cur, preps, change = anchor, [], None
+    for _ in range(6):
+        h = cur.head
+        if h is cur:
+            return None
+        if h.pos_ == "ADP" or h.lower_ in ("worth",):
+            preps.append(h.lower_)
+        elif h.lower_ in _CHANGE and h.pos_ in ("ADV", "ADJ"):
+            change = _CHANGE[h.lower_]
+        elif h.pos_ in ("VERB", "AUX"):
+            break
+        elif h.pos_ in ("NOUN", "PROPN") and cur.dep_ in ("pobj", "appos", "conj", "nmod") and preps and \
+                preps[-1] in ("of", "for") and h.i not in span:
+            if h.lemma_.lower() in _GENERIC:
+                cur = h
+                continue
+            return _phrase(c, h, avoid=avoid)
+        cur = h
+    else:
+        return None
+    v = h
+    lemma = v.lemma_.lower()
+    prep = preps[-1] if preps else None
+    if lemma in _CHANGE and (prep == "by" or (cand.kind == "percent" and prep not in ("to", "at", "for", "of"))):
+        change = _CHANGE[lemma]
+    # raise the share to 15% / put their losses at 24 mln tenge / build a plant for $3 billion
+    if prep in ("to", "by", "at", "for"):
+        obj = next((ch for ch in v.children if ch.dep_ == "dobj" and ch.i not in span), None)
+        if obj is not None:
+            if obj.pos_ == "PRON":
+                return None               # "raise it to $5 billion": not ours to resolve
+            p = _phrase(c, obj, avoid=avoid)
+            return f"{p} {change}" if p and change and prep == "by" else p
+    if v.dep_ in ("acl", "amod") and v.head.pos_ in ("NOUN", "PROPN"):
+        return _phrase(c, v.head, avoid=avoid)
+    if prep is None and cand.kind == "money" and lemma in _VERB_NOUNS and lemma != "cost":
+        return _VERB_NOUNS[lemma]
+    s = _subject(c, v)
+    if s is not None and avoid[0] <= s.i <= avoid[1]:
+        return None                       # the amount is the subject
+    if cand.kind == "percent" and prep == "for" and lemma in _SHARE_VERBS:
+        p = _phrase(c, s, avoid=avoid)
+        return f"{p} share" if p else None
+    p = _phrase(c, s, avoid=avoid)
+    if p is None:
+        return _VERB_NOUNS.get(lemma) if cand.kind == "money" and prep is None else None
+    if change:
+        return f"{p} {change}"
+    if lemma == "cost":
+        return f"{p} cost"
+    if cand.kind == "measure" and prep is None and lemma in _MEASURE_VERBS:
+        return f"{p} {_MEASURE_VERBS[lemma]}"
+    return p
+
+
+# -- period -------------------------------------------------------------------------------------
+
+def _date_value(c: _Ctx, d: DateMention) -> tuple[str, int, int] | None:
+    if d.type != "DATE" or not _DATE_VALUE.match(d.value or ""):
+        return None
+    return d.value, d.start, d.end
+
+
+def _periods(c: _Ctx, s: int, e: int) -> list[tuple[str, int, int]]:
+    """The dated expressions of a sentence, ranges joined ("2025-01/2025-09")."""
+    vals = [v for d in c.dates_in(s, e) if (v := _date_value(c, d))]
+    out: list[tuple[str, int, int]] = []
+    for v in vals:
+        if out and re.fullmatch(r"\s*(?:[-–—]|to|through|until)\s*", c.text[out[-1][2]:v[1]]):
+            a = out.pop()
+            out.append((f"{a[0]}/{v[0]}", a[1], v[2]))
+        else:
+            out.append(v)
+    for m in _FISCAL.finditer(c.text, s, e):
+        y1, y2 = m.group(1), m.group(2)
+        if int(y2) == (int(y1) + 1) % 100 and not any(a <= m.start() < b for _, a, b in out):
+            out.append((f"{y1}/{y1[:2]}{y2}", m.start(), m.end()))
+    return sorted(out, key=lambda x: x[1])
+
+
+def _periods_for(cands: list[_Cand], periods) -> dict[int, str]:
+    """Each date belongs to the amount just before it ("$27.8 billion in 2023 and $13.1 billion in
+    2024"); a date before every amount ("In 2023, trade grew by 30%, reaching $41 bn") belongs
+    to all that have none of their own; failing both, the nearest date."""
+    out: dict[int, str] = {}
+    owned: dict[int, str] = {}
+    free: list[str] = []
+    for value, ps, pe in periods:
+        before = [x for x in cands if x.end <= ps]
+        if before:
+            owner = max(before, key=lambda x: x.end)
+            owned.setdefault(id(owner), value)
+        else:
+            free.append(value)
+    for x in cands:
+        if id(x) in owned:
+            out[id(x)] = owned[id(x)]
+        elif free:
+            out[id(x)] = free[-1]
+        elif periods:
+            near = min(periods, key=lambda p: min(abs(p[1] - x.end), abs(x.start - p[2])))
+            out[id(x)] = near[0]
+    return out
+
+
+# -- entry point --------------------------------------------------------------------------------
 
 def find_amounts(doc: Document, sp, ents: DocEntities, dates: list[DateMention]) -> list[Amount]:
-    return []
+    if sp is None or not doc.text:
+        return []
+    c = _Ctx(doc, sp, ents, dates)
+    cands = _regex_candidates(c)
+    cands += _count_candidates(c, [(x.start, x.end) for x in cands])
+    cands.sort(key=lambda x: x.start)
+    by_sent: dict[tuple[int, int], list[_Cand]] = {}
+    for cand in cands:
+        by_sent.setdefault(c.sent_of(cand.start), []).append(cand)
+    out: list[Amount] = []
+    for (s, e), group in by_sent.items():
+        periods = _periods_for(group, _periods(c, s, e))
+        countries = ents.countries_in(s, e)
+        if not countries:      # "In 2024, bilateral trade reached ...": the paragraph says whose
+            ps = c.text.rfind("\n", 0, s) + 1
+            pe = c.text.find("\n", e)
+            countries = ents.countries_in(ps, len(c.text) if pe < 0 else pe)
+        for cand in group:
+            _qualify(c, cand)
+            what = cand.what if cand.kind == "count" else _what(c, cand)
+            out.append(Amount(
+                id=f"{doc.id}-a{cand.start}", doc_id=doc.id, text=doc.text[cand.start:cand.end],
+                value=cand.value, unit=cand.unit, what=what, qualifier=cand.qualifier,
+                period=periods.get(id(cand)), entities=list(countries),
+                evidence=[Evidence(doc.id, s, e, doc.text[s:e])], start=cand.start, end=cand.end))
+    return out

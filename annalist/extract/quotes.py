@@ -1,11 +1,624 @@
-"""Quotes: direct and reported speech with resolved speakers (placeholder: none yet)."""
+"""Quotes: direct quotations between marks and reported speech, with resolved speakers.
+
+Direct quotes
+  * Marks: “ ”, « », „ “, ‘ ’ (a ’ between letters is an apostrophe) and straight " ".
+    Only the outermost pair counts; a quote left open at a paragraph's end continues when
+    the next paragraph opens with a mark (the news convention for long quotes).
+  * A quote that stands as a clause of its own (at a paragraph start or after : , . — ()
+    takes its attribution from the clause right after it (“...,” Tokayev said / said
+    Tokayev / he told reporters) or, failing that, from the clause before it, which must end
+    with : or , (Tokayev said: “...” / "X said:" or "..., stating," closing the previous
+    paragraph).
+  * Parts separated only by punctuation or by the attribution clause are one quote
+    (“We are ready,” she said, “to expand ...”): evidence holds every part, ``text`` joins
+    them with a space, ``start``/``end`` are the first part's.
+  * A quoted fragment inside a sentence (the “unprecedented” pace, a “reliable strategic
+    partner”) is a quote only when the first verb above it in the parse is a speech or
+    appraisal verb (praised, described, said ...; also through one reported clause:
+    said his government was “ready ...”). Otherwise it is a scare quote or a name and is
+    skipped, as are Title-Case names (the “Year of Tourism”).
+  * A standalone quote of 5+ words with no attribution is kept with speaker None.
+
+Reported speech (direct False): a speech verb with a clausal complement (Tokayev said
+that ..., X noted/stressed that ...; also "..., said X") and "According to X, ..." sentences.
+``text`` is the reported clause. Clauses that contain a direct quote are left to it.
+
+Speakers: the verb's subject (climbing through "..., stating," and "reaching ..."), an
+appositive name preferred (the minister, Arman Zhaksybekov). Names go through the document's
+entity resolver; a bare role keeps its words and country ("Kazakh foreign ministry", KAZ).
+A pronoun is whatever the resolver says; when it knows nothing, he/she falls back to the
+nearest preceding person named as a subject or speaker within two paragraphs; else None.
+Vocabulary: ``knowledge/quotes.json``.
+"""
 from __future__ import annotations
 
-from ..model import Document, Quote
+import bisect
+import re
+from dataclasses import dataclass
+
+from ..knowledge import load
+from ..model import Actor, Document, Evidence, Quote
 from .actors import DocEntities
 
 __all__ = ["find_quotes"]
 
+_K = load("quotes")
+_MARKS: dict[str, str] = _K["marks"]
+_DIRECT = set(_K["direct_verbs"])
+_FRAGMENT = set(_K["fragment_verbs"])
+_REPORTED = set(_K["reported_verbs"])
+_CREDIT = set(_K["source_credit_verbs"])
+_PERSONAL = set(_K["personal_pronouns"])
+_NON_SPEAKER_PRON = set(_K["non_speaker_pronouns"])
+_NON_SPEAKER_HEADS = set(_K["non_speaker_heads"])
+_DETS = set(_K["leading_determiners"])
+_MINOR = set(_K["title_minor_words"])
+_TITLE_MAX = _K["title_max_words"]
+_MIN_UNATTRIBUTED = _K["min_unattributed_words"]
+_CARRY_PARAS = _K["carry_over_paragraphs"]
+_WINDOW = _K["attribution_window_tokens"]
+_SOURCE_NOUNS = set(_K["source_nouns"])
+_OPENERS = set(_MARKS)
+_ALL_MARKS = set(_MARKS) | set(_MARKS.values())
+_INTRO_END = ":,;.!?—–-("
+_SUBJ = ("nsubj", "nsubjpass")
+_DATELINE = re.compile(r"[A-Z][A-Z'’.\- ]{2,}(?:,[^—–\n]{0,40})?\s+[—–-]+\s+")
+
+
+@dataclass
+class _Span:
+    open: int            # index of the opening mark
+    close: int           # index of the closing mark (paragraph end when left open)
+    start: int           # the quoted words, trimmed
+    end: int
+    para: int
+    unclosed: bool
+
+
+@dataclass
+class _Group:
+    parts: list[_Span]
+    verb: object = None              # spaCy Token of the attribution verb
+    attr_end: int = -1               # end of the attribution clause after the last part
+
+
+class _Text:
+    """Character-offset lookups into one document (tokens, paragraphs, quoted spans)."""
+
+    def __init__(self, doc: Document, sp) -> None:
+        self.text = doc.text
+        self.sp = sp
+        self.tok_starts = [t.idx for t in sp]
+        self.paras: list[tuple[int, int]] = []
+        pos = 0
+        for line in doc.text.split("\n"):
+            s = pos + len(line) - len(line.lstrip())
+            e = pos + len(line.rstrip())
+            if e > s:
+                self.paras.append((s, e))
+            pos += len(line) + 1
+        self.para_starts = [p[0] for p in self.paras]
+        self.quoted: list[tuple[int, int]] = []   # direct-quote spans, sorted, for "inside a quote" tests
+        self.quoted_starts: list[int] = []
+
+    def para_of(self, pos: int) -> int:
+        return max(0, bisect.bisect_right(self.para_starts, pos) - 1)
+
+    def tokens(self, start: int, end: int):
+        i = bisect.bisect_left(self.tok_starts, start)
+        j = bisect.bisect_left(self.tok_starts, end)
+        return self.sp[i:j]
+
+    def token_at(self, pos: int):
+        i = bisect.bisect_right(self.tok_starts, pos) - 1
+        return self.sp[i] if i >= 0 else None
+
+    def in_quote(self, pos: int) -> bool:
+        i = bisect.bisect_right(self.quoted_starts, pos) - 1
+        return i >= 0 and self.quoted[i][0] <= pos < self.quoted[i][1]
+
+    def quotes_over(self, start: int, end: int) -> list[tuple[int, int]]:
+        """The direct-quote spans that overlap [start, end)."""
+        j = max(0, bisect.bisect_right(self.quoted_starts, start) - 1)
+        i = bisect.bisect_left(self.quoted_starts, end)
+        return [q for q in self.quoted[j:i] if q[1] > start]
+
+
+# -- finding the quoted spans -------------------------------------------------------------------
+
+def _is_apostrophe(text: str, k: int, end: int) -> bool:
+    prev = text[k - 1] if k > 0 else " "
+    nxt = text[k + 1] if k + 1 < end else " "
+    if prev.isalnum() and nxt.isalnum():
+        return True                          # Kazakhstan’s, don’t
+    if prev == "s" and nxt == " " and k + 2 < end and text[k + 2].islower():
+        # countries’ delegates: a possessive, unless no later ’ could close the quote
+        return any(text[j] == "’" and not (j + 1 < end and text[j + 1].isalnum())
+                   for j in range(k + 1, end))
+    return False
+
+
+def _can_open(text: str, i: int, ps: int, pe: int) -> bool:
+    ch = text[i]
+    prev = text[i - 1] if i > ps else " "
+    nxt = text[i + 1] if i + 1 < pe else " "
+    if ch in ('"', "‘"):
+        return not prev.isalnum() and not nxt.isspace()
+    return True
+
+
+def _scan(text: str, ps: int, pe: int, para: int) -> list[_Span]:
+    spans: list[_Span] = []
+    i = ps
+    while i < pe:
+        ch = text[i]
+        if ch not in _OPENERS or not _can_open(text, i, ps, pe):
+            i += 1
+            continue
+        closer, depth, k = _MARKS[ch], 1, i + 1
+        while k < pe:
+            c = text[k]
+            if c == closer and not (closer == "’" and _is_apostrophe(text, k, pe)):
+                depth -= 1
+                if depth == 0:
+                    break
+            elif c == ch and ch != closer:
+                depth += 1
+            k += 1
+        unclosed = k >= pe
+        if unclosed and text[ps:i].strip(" \t") and not text[ps:i].rstrip().endswith(":"):
+            i += 1                            # a stray mark mid-paragraph: not a quote
+            continue
+        s, e = i + 1, min(k, pe)
+        while s < e and text[s].isspace():
+            s += 1
+        while e > s and (text[e - 1].isspace() or text[e - 1] == ","):
+            e -= 1
+        if e > s:
+            spans.append(_Span(i, k if not unclosed else pe, s, e, para, unclosed))
+        i = k + 1
+    return spans
+
+
+def _standalone(t: _Text, s: _Span) -> bool:
+    before = t.text[t.paras[s.para][0]:s.open].rstrip()
+    return not before or before[-1] in _INTRO_END or before[-1] in _ALL_MARKS
+
+
+def _is_title(words: list[str]) -> bool:
+    content = [w for w in words if w.lower() not in _MINOR]
+    return 0 < len(words) <= _TITLE_MAX and all(w[:1].isupper() or w[:1].isdigit() for w in content)
+
+
+# -- attribution --------------------------------------------------------------------------------
+
+def _is_speech(tok, vocab: set[str]) -> bool:
+    return tok.pos_ in ("VERB", "AUX") and (tok.lemma_.lower() in vocab or tok.lower_ in vocab)
+
+
+def _after(t: _Text, s: _Span):
+    """The speech verb of the clause right after a closing mark, and where that clause ends."""
+    if s.unclosed:
+        return None, -1
+    pe = t.paras[s.para][1]
+    toks = []
+    clause_end = pe
+    for tok in t.tokens(s.close + 1, pe):
+        if tok.text in _OPENERS or tok.text in (".", "!", "?", ";"):
+            clause_end = tok.idx
+            break
+        toks.append(tok)
+    for tok in toks[:_WINDOW]:
+        if tok.lower_ == "according" or _is_speech(tok, _DIRECT):
+            return tok, clause_end
+    return None, -1
+
+
+def _before(t: _Text, s: _Span):
+    """The speech verb of the clause that introduces a quote (ends with : or ,)."""
+    ps = t.paras[s.para][0]
+    end = s.open
+    if not t.text[ps:s.open].strip():
+        if s.para == 0:
+            return None
+        ps, end = t.paras[s.para - 1]
+    seg = t.text[ps:end].rstrip()
+    if not seg or seg[-1] not in ":,":
+        return None
+    for tok in reversed(t.tokens(ps, end)):
+        if tok.text in (".", "!", "?") or tok.text in _ALL_MARKS:
+            break
+        if _is_speech(tok, _DIRECT):
+            return tok
+    return None
+
+
+def _subject(v):
+    """The speaker token of a speech verb (None when there is none)."""
+    if v.lower_ == "according":
+        for to in v.children:
+            if to.lower_ == "to":
+                for p in to.children:
+                    if p.dep_ == "pobj":
+                        return _source_of(p)
+        return None
+    tok = v
+    for _ in range(4):
+        if tok.pos_ in ("VERB", "AUX"):
+            for c in tok.children:
+                if c.dep_ in _SUBJ and not c.is_punct and c.text not in _ALL_MARKS:
+                    return _source_of(c)
+            if tok is v:
+                for c in tok.rights:   # "said Tokayev" parsed as an object
+                    if c.dep_ in ("dobj", "attr", "npadvmod") and c.pos_ == "PROPN" and c.i - tok.i <= 4 \
+                            and v.lemma_ != "tell":
+                        return c
+        if tok.head is tok or tok.dep_ == "ccomp":
+            break
+        tok = tok.head
+    return None
+
+
+def _source_of(tok):
+    """"a statement from the Press Office" speaks for the Press Office."""
+    if tok.lemma_.lower() in _SOURCE_NOUNS:
+        for c in tok.children:
+            if c.dep_ == "prep" and c.lower_ in ("from", "by", "of"):
+                for p in c.children:
+                    if p.dep_ == "pobj":
+                        return p
+    return tok
+
+
+def _name_token(subj):
+    """The name in a speaker phrase: "the minister, Arman Zhaksybekov", "agency head Timur Ospanov"."""
+    for c in subj.children:
+        if c.dep_ == "appos" and c.pos_ == "PROPN":
+            return c
+    if subj.pos_ == "NOUN":
+        doc, j = subj.doc, subj.i + 1
+        while j < len(doc) and doc[j].pos_ == "PROPN" and "\n" not in doc[j - 1].whitespace_:
+            j += 1
+        if j > subj.i + 1 and (j == len(doc) or doc[j].tag_ != "POS"):
+            return doc[j - 1]
+    return subj
+
+
+def _phrase_span(subj) -> tuple[int, int]:
+    """Character span of the speaker phrase (modifiers to the left, the head, flat names)."""
+    head = _name_token(subj)
+    lo, hi = head.i, head.i
+    for c in head.children:
+        if c.i < head.i and c.dep_ in ("compound", "amod", "nmod", "poss", "det", "flat", "case", "punct"):
+            lo = min(lo, c.left_edge.i)
+        elif c.i > head.i and (c.dep_ in ("flat", "compound") or
+                               (c.dep_ == "prep" and c.lower_ == "of" and head.pos_ != "PROPN")):
+            hi = max(hi, c.right_edge.i)
+    doc = head.doc
+    while lo < head.i and (doc[lo].is_punct or "\n" in doc[lo:head.i + 1].text):
+        lo += 1    # a heading the parser glued onto the sentence
+    while hi > head.i and "\n" in doc[head.i:hi + 1].text:
+        hi -= 1
+    return doc[lo].idx, doc[hi].idx + len(doc[hi])
+
+
+# -- speakers -----------------------------------------------------------------------------------
+
+class _Speakers:
+    def __init__(self, t: _Text, ents: DocEntities) -> None:
+        self.t = t
+        self.ents = ents
+        self.phrase_api = getattr(ents, "actors_for_phrase", None)
+        self._persons: list[tuple[int, Actor]] | None = None
+
+    def resolve(self, subj) -> Actor | None:
+        if subj is None:
+            return None
+        low = subj.lower_
+        start, end = subj.idx, subj.idx + len(subj)
+        if subj.pos_ == "PRON":
+            if low in _NON_SPEAKER_PRON:
+                return None
+            a = self.ents.actor_at(start, end) or self._one(start, end)
+            if a is None and low in _PERSONAL:
+                a = self._carry_over(start)
+            return a
+        head = _name_token(subj)
+        if head.lower_ in _NON_SPEAKER_HEADS:
+            return None
+        ps, pe = _phrase_span(subj)
+        if head.pos_ == "PROPN":
+            e = self.ents.entity_at(head.idx, head.idx + len(head))
+            if e is not None:
+                return Actor(name=e.name, entity_id=e.id, country=e.country, role=e.role, title=e.title)
+        a = self._one(ps, pe)
+        if a is not None:
+            return a
+        words = self.t.text[ps:pe].split()
+        while words and words[0].lower() in _DETS:
+            words = words[1:]
+        if not words:
+            return None
+        countries = self.ents.countries_in(ps, pe)
+        return Actor(name=" ".join(words), country=countries[0] if countries else None)
+
+    def _one(self, start: int, end: int) -> Actor | None:
+        if self.phrase_api is None:
+            return None
+        found = self.phrase_api(start, end)
+        return found[0] if len(found) == 1 else None
+
+    def note(self, pos: int, actor: Actor | None, named: bool) -> None:
+        """A named speaker is a candidate for a later "he said"."""
+        if actor is not None and (actor.entity_id is not None or named):
+            if self._persons is None:
+                self._persons = self._collect_persons()
+            bisect.insort(self._persons, (pos, actor), key=lambda x: x[0])
+
+    def _carry_over(self, pos: int) -> Actor | None:
+        """Nearest preceding person named as a subject or speaker, within two paragraphs."""
+        if self._persons is None:
+            self._persons = self._collect_persons()
+        limit = self.t.paras[max(0, self.t.para_of(pos) - _CARRY_PARAS)][0]
+        i = bisect.bisect_left(self._persons, pos, key=lambda x: x[0]) - 1
+        if i >= 0 and self._persons[i][0] >= limit:
+            return self._persons[i][1]
+        return None
+
+    def _collect_persons(self) -> list[tuple[int, Actor]]:
+        out = []
+        for tok in self.t.sp:
+            if tok.pos_ != "PROPN" or self.t.in_quote(tok.idx):
+                continue
+            main = tok.head.dep_ == "ROOT" or (tok.head.dep_ == "conj" and tok.head.head.dep_ == "ROOT")
+            is_subj = tok.dep_ in _SUBJ and main and tok.head.lemma_ not in _CREDIT
+            is_source = tok.dep_ == "pobj" and tok.head.lower_ == "to" and tok.head.head.lower_ == "according"
+            if not (is_subj or is_source):
+                continue
+            e = self.ents.entity_at(tok.idx, tok.idx + len(tok))
+            if e is not None and e.type == "PERSON":
+                out.append((tok.idx, Actor(name=e.name, entity_id=e.id, country=e.country, role=e.role,
+                                           title=e.title)))
+        return out
+
+
+# -- assembling ---------------------------------------------------------------------------------
+
+def _attr_evidence(verb, subj) -> list[tuple[int, int]]:
+    vs, ve = verb.idx, verb.idx + len(verb)
+    if verb.lower_ == "according":
+        for to in verb.children:
+            if to.lower_ == "to":
+                ve = max(ve, to.idx + len(to))
+    if subj is None:
+        return [(vs, ve)]
+    ss, se = _phrase_span(subj)
+    if max(ss, vs) - min(se, ve) > 60:      # far apart ("X emphasised ..., stating,"): two pieces
+        return sorted([(ss, se), (vs, ve)])
+    return [(min(ss, vs), max(se, ve))]
+
+
+def _groups(t: _Text, spans: list[_Span]) -> tuple[list[_Group], list[_Span]]:
+    """Standalone quotes grouped with their continuations; fragments returned apart."""
+    groups: list[_Group] = []
+    fragments: list[_Span] = []
+    g: _Group | None = None
+    for s in spans:
+        if not _standalone(t, s):
+            fragments.append(s)
+            continue
+        verb_after, attr_end = _after(t, s)
+        if g is not None and _continues(t, g, s, verb_after):
+            g.parts.append(s)
+            if g.verb is None:
+                g.verb, g.attr_end = verb_after, attr_end
+            elif verb_after is None:
+                g.attr_end = max(g.attr_end, s.close)
+            continue
+        g = _Group([s], verb_after, attr_end)
+        if verb_after is None:
+            g.verb = _before(t, s)
+        groups.append(g)
+    return groups, fragments
+
+
+def _continues(t: _Text, g: _Group, s: _Span, verb_after) -> bool:
+    last = g.parts[-1]
+    if last.unclosed:
+        return s.para == last.para + 1 and s.open == t.paras[s.para][0]
+    if s.para != last.para or (g.verb is not None and verb_after is not None):
+        return False
+    gap_from = max(last.close + 1, g.attr_end)
+    gap = t.text[gap_from:s.open]
+    return len(gap.strip(" ,.;:—–-")) == 0 and len(gap) <= 4
+
+
+def _fragment_verb(t: _Text, s: _Span):
+    toks = [tok for tok in t.tokens(s.start, s.end) if not tok.is_punct]
+    if not toks:
+        return None
+    root = next((tok for tok in toks if not (s.start <= tok.head.idx < s.end) or tok.head is tok), toks[0])
+    if root.dep_ in ("compound", "nmod", "poss") or root.pos_ == "PROPN":
+        return None     # part of a name or term: the "mad cow" disease
+    cur = root
+    for _ in range(6):
+        h = cur.head
+        if h is cur:
+            return None
+        if h.pos_ in ("VERB", "AUX"):
+            if _is_speech(h, _FRAGMENT):
+                return h
+            if h.dep_ == "ccomp" and _is_speech(h.head, _FRAGMENT):
+                return h.head
+            return None
+        cur = h
+    return None
+
 
 def find_quotes(doc: Document, sp, ents: DocEntities) -> list[Quote]:
-    return []
+    if sp is None or not doc.text:
+        return []
+    t = _Text(doc, sp)
+    spans = [s for i, (ps, pe) in enumerate(t.paras) for s in _scan(doc.text, ps, pe, i)]
+    t.quoted = [(s.open, s.close + 1) for s in spans]
+    t.quoted_starts = [q[0] for q in t.quoted]
+    speakers = _Speakers(t, ents)
+    groups, fragments = _groups(t, spans)
+
+    # (position, Quote builder) so that speakers resolve in reading order
+    found: list[tuple[int, object]] = []
+    for g in groups:
+        words = sum(len(doc.text[p.start:p.end].split()) for p in g.parts)
+        if g.verb is None and words < _MIN_UNATTRIBUTED:
+            continue
+        found.append((g.parts[0].start, ("direct", g)))
+    for s in fragments:
+        words = doc.text[s.start:s.end].split()
+        if _is_title(words):
+            continue
+        v = _fragment_verb(t, s)
+        if v is not None:
+            found.append((s.start, ("fragment", s, v)))
+    for q in _reported(t):
+        found.append((q[0], ("reported",) + q))
+    found.sort(key=lambda x: x[0])
+
+    out: dict[str, Quote] = {}
+    for _pos, item in found:
+        q = _build(doc, t, speakers, item)
+        if q is not None and q.id not in out:
+            out[q.id] = q
+    return list(out.values())
+
+
+def _build(doc: Document, t: _Text, speakers: _Speakers, item) -> Quote:
+    kind = item[0]
+    if kind == "direct":
+        g: _Group = item[1]
+        subj = _subject(g.verb) if g.verb is not None else None
+        spans = [(p.start, p.end) for p in g.parts]
+        text = " ".join(doc.text[s:e] for s, e in spans)
+        attr = _attr_evidence(g.verb, subj) if g.verb is not None else []
+        direct = True
+    elif kind == "fragment":
+        s, v = item[1], item[2]
+        subj = _subject(v)
+        spans = [(s.start, s.end)]
+        text = doc.text[s.start:s.end]
+        attr = _attr_evidence(v, subj)
+        direct = True
+    else:
+        start, end, v, subj = item[1:]
+        spans = [(start, end)]
+        text = doc.text[start:end]
+        attr = _attr_evidence(v, subj)
+        direct = False
+    speaker = speakers.resolve(subj)
+    if subj is not None and subj.pos_ != "PRON":
+        speakers.note(spans[0][0], speaker, _name_token(subj).pos_ == "PROPN")
+    return Quote(**_fields(doc, spans, text, direct, speaker, attr))
+
+
+def _fields(doc: Document, spans, text, direct, speaker, attr) -> dict:
+    ev = [Evidence(doc.id, s, e, doc.text[s:e]) for s, e in spans]
+    ev += [Evidence(doc.id, s, e, doc.text[s:e]) for s, e in attr if (s, e) not in spans]
+    start, end = spans[0]
+    return {"id": f"{doc.id}-q{start}", "doc_id": doc.id, "text": text, "direct": direct, "speaker": speaker,
+            "evidence": ev, "start": start, "end": end}
+
+
+# -- reported speech ----------------------------------------------------------------------------
+
+def _reported(t: _Text) -> list[tuple[int, int, object, object]]:
+    """(start, end, verb, subject) of each reported clause."""
+    out: list[tuple[int, int, object, object]] = []
+    taken: list[tuple[int, int]] = []
+    for tok in t.sp:
+        if tok.lower_ == "according" and not t.in_quote(tok.idx):
+            r = _according(t, tok)
+            if r:
+                out.append(r)
+                taken.append(r[:2])
+    for v in t.sp:
+        if not _is_speech(v, _REPORTED) or t.in_quote(v.idx):
+            continue
+        if any(c.dep_ == "neg" for c in v.children):
+            continue
+        head = v
+        if v.lemma_ == "point":
+            head = next((c for c in v.children if c.dep_ == "prt" and c.lower_ == "out"), v)
+        comps = [c for c in head.children if c.dep_ == "ccomp"]
+        if not comps:
+            continue
+        # "said that A had grown ... and that B": the parser may split it into two complements
+        comps = [c for c in comps if (c.i > v.i) == (comps[0].i > v.i)]
+        lo, hi = comps[0].left_edge.i, max(c.right_edge.i for c in comps)
+        doc = v.doc
+        while lo <= hi and (doc[lo].lower_ == "that" and doc[lo].dep_ == "mark" or doc[lo].is_punct):
+            lo += 1
+        while hi >= lo and doc[hi].is_punct and doc[hi].text not in _ALL_MARKS:
+            hi -= 1
+        if hi - lo < 2:
+            continue
+        if not any(g.dep_ in ("nsubj", "nsubjpass", "expl", "csubj") for c in comps for g in c.children):
+            continue    # no clause of its own ("... declared in 1983 is recognized"): a parse slip
+        start, end = _trim(t.text, doc[lo].idx, doc[hi].idx + len(doc[hi]))
+        for qs, qe in t.quotes_over(start, end):
+            if start <= qs and end < qe <= end + 2:
+                end = qe          # keep a closing mark that ends the clause: there is "still a hope."
+        if any(not (start <= qs and qe <= end + 2) for qs, qe in t.quotes_over(start, end)):
+            continue    # direct speech, or only partly reported: left to the direct quote
+        if t.text.count("\n", start, end):
+            continue
+        subj = _subject(v)
+        if subj is None or (subj.pos_ == "PRON" and subj.lower_ in _NON_SPEAKER_PRON) \
+                or _name_token(subj).lower_ in _NON_SPEAKER_HEADS:
+            continue
+        if start <= subj.idx < end:
+            continue
+        if any(s < end and start < e for s, e in taken):
+            continue
+        out.append((start, end, v, subj))
+    return out
+
+
+
+def _trim(text: str, start: int, end: int) -> tuple[int, int]:
+    """Strip spaces, final punctuation and a leading dateline ("ASTANA — ") from a clause."""
+    m = _DATELINE.match(text, start, end)
+    if m:
+        start = m.end()
+    seg = text[start:end]
+    start += len(seg) - len(seg.lstrip())
+    end = start + len(text[start:end].rstrip().rstrip(".!?").rstrip())
+    return start, end
+
+
+def _according(t: _Text, tok):
+    """"According to X, CLAUSE." / "CLAUSE, according to X." -> (start, end, verb, subject)."""
+    subj = _subject(tok)
+    if subj is None or _name_token(subj).lower_ in _NON_SPEAKER_HEADS:
+        return None
+    sent = tok.sent
+    p = t.paras[t.para_of(tok.idx)]
+    s_start, s_end = max(sent.start_char, p[0]), min(sent.end_char, p[1])
+    x_end = max(x.idx + len(x) for x in subj.subtree)
+    lead = t.text[s_start:tok.idx].strip(" \"“«")
+    if not lead:
+        k = t.text.find(",", tok.idx, s_end)
+        if k < 0:
+            return None
+        start, end = k + 1, s_end
+        # drop a trailing source credit (", reported Akorda")
+        for v in t.tokens(start, end):
+            if v.lemma_ in _CREDIT and t.text[start:v.idx].rstrip().endswith(","):
+                end = t.text.rfind(",", start, v.idx)
+                break
+    elif lead.endswith(",") and not t.text[x_end:s_end].strip(" .!?\"”»"):
+        start, end = s_start, s_start + len(t.text[s_start:tok.idx].rstrip().rstrip(","))
+    else:
+        return None
+    start, end = _trim(t.text, start, end)
+    if end - start < 10 or t.quotes_over(start, end):
+        return None
+    return start, end, tok, subj
