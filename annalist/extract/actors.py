@@ -46,14 +46,12 @@ __all__ = ["DocEntities", "resolve_entities", "country_code"]
 # knowledge, compiled once per process
 
 _PRIORITY = {"IGO": 0, "ORG": 1, "COUNTRY": 2, "CAPITAL": 3, "DEMONYM": 4, "PEOPLE": 5, "PLACE": 6, "IGOMOD": 7}
-_NAME_KINDS = frozenset(_PRIORITY)
 _COUNTRYISH = frozenset({"COUNTRY", "CAPITAL", "DEMONYM", "PEOPLE", "PLACE", "IGOMOD"})
 _LOCATIVE = frozenset({"in", "at", "from", "to", "near", "outside", "across", "into", "via", "of", "between", "and",
                        "towards", "toward", "inside", "around", "through", "within", "visit", "visited", "visiting",
                        "reach", "reached", "left", "leave", "leaving", "entered", "hit", "struck", "on", "over"})
 _DETS = frozenset({"the", "a", "an", "this", "that", "these", "those", "its", "their", "his", "her", "our", "both",
                    "two", "some", "several", "many", "all", "any", "each", "every", "another", "other", "such"})
-_PERSON_PRONOUNS = frozenset({"he", "she", "his", "her", "him"})
 _SUBJ = frozenset({"nsubj", "nsubjpass"})
 _SPEECH = frozenset({"say", "tell", "add", "note", "state", "stress", "emphasize", "emphasise", "highlight", "underline",
                      "remark", "continue", "conclude", "explain"})
@@ -153,6 +151,8 @@ class _KB:
     place_nouns: frozenset[str]
     capitals: dict[str, str]
     people: dict[str, tuple[str | None, str | None]]
+    igo_names: dict[str, str]
+    pronouns: dict[str, str]
 
 
 @cache
@@ -185,6 +185,7 @@ def _kb() -> _KB:
     for igo in orgs["igos"]:
         for n in igo["names"]:
             gaz.add(toks(n), _Hit("IGO", f"IGO:{igo['code']}", "IGO", n))
+    igo_names = {f"IGO:{igo['code']}": igo["names"][0] for igo in orgs["igos"]}
     for n, code in orgs["igo_modifiers"].items():
         gaz.add(toks(n), _Hit("IGOMOD", f"IGO:{code}", "IGO", n))
     for o in orgs["organisations"]:
@@ -227,21 +228,19 @@ def _kb() -> _KB:
         particles=frozenset(act["name_particles"]), collectives=act["collectives"],
         ethnic=frozenset(act["ethnic_markers"]), person_verbs=frozenset(act["person_verbs"]),
         place_nouns=frozenset(act["place_nouns"]), capitals=capitals, people=people,
+        igo_names=igo_names, pronouns=dict(act["pronouns"]),
     )
 
 
 def country_code(text: str) -> str | None:
-    """ISO3 (or IGO:X) for a country, demonym, capital or organisation name as written, else None."""
-    kb = _kb()
-    from spacy.lang.en import English
+    """ISO3 (or IGO:X) for a country, demonym, capital, place or organisation name as written, else None."""
     words = [t.text for t in _tokenizer()(text.strip())]
     norms = [_norm(w) for w in words]
     best = None
-    for end, payloads in kb.gaz.matches(norms, 0):
+    for end, payloads in _kb().gaz.matches(norms, 0):
         if end == len(norms):
             hits = [p for pat, p in payloads if _case_ok(pat, words)] or [p for _, p in payloads]
             best = min(hits, key=lambda h: _PRIORITY[h.kind])
-    del English
     return best.value if best else None
 
 
@@ -369,7 +368,6 @@ class _M:
     extra: list[tuple[int, int]] = field(default_factory=list)   # further spans of the same mention (appositive title)
     compat: tuple[str, ...] = ()
     label: str = ""
-    acronym_of: str | None = None
     counterpart: bool = False
     ent: int = -1
     gz: _Hit | None = None
@@ -481,7 +479,7 @@ class _Resolver:
                 i += 1
                 continue
             t = self._title_at(i)
-            if t is None:
+            if t is None or self._title_starts_org(t):
                 i += 1
                 continue
             # "Deputy Prime Minister and Minister of Foreign Affairs": one title, two roles
@@ -495,6 +493,22 @@ class _Resolver:
             for k in range(t.start, t.end):
                 self.tt_cover[k] = t
             i = t.end
+
+    def _title_starts_org(self, t: _Tt) -> bool:
+        """"Justice Ministry", "General Motors", "Prime Minister's Office": a capitalised title that begins
+        an organisation's name."""
+        if not self.words[t.start][:1].isupper():
+            return False
+        k = t.end
+        if k < self.n and self.norms[k] in ("'s",):
+            k += 1
+        j = k
+        while j < self.n and j - k < 5 and self.words[j][:1].isupper() and self.gz_cover[j] is None:
+            j += 1
+        if j == k:
+            return False
+        role, _ = self._org_role(k, j)
+        return role is not None and role in self.kb.strong_roles
 
     def _gaz_context(self, i: int, end: int, hit: _Hit) -> bool:
         toks = self.toks
@@ -523,7 +537,7 @@ class _Resolver:
         if hit.kind in ("COUNTRY", "CAPITAL", "PLACE"):
             # "Jordan Peterson", "Victoria Nuland": a first name inside a person's name
             label = toks[i].ent_type_
-            if label == "PERSON":
+            if label == "PERSON" and not (i > 0 and self.norms[i - 1] in _LOCATIVE):
                 nxt = end < self.n and toks[end].ent_type_ == "PERSON" and self.cap(end) and toks[end].ent_iob_ == "I"
                 prv = i > 0 and toks[i].ent_iob_ == "I" and self.cap(i - 1)
                 if nxt or prv:
@@ -664,7 +678,9 @@ class _Resolver:
                 k += 1
             return k > e and self._org_role(e, k)[0] is not None
         if prev is None and nxt is not None and nxt.hit.kind in ("COUNTRY", "CAPITAL", "PLACE", "PEOPLE") and \
-                self.norms[e - 1] not in ("of", "the", "for", "and", "&", "-", "'s"):
+                self.norms[e - 1] not in ("of", "the", "for", "and", "&", "-", "'s") and not (
+                self.toks[e].ent_type_ in ("ORG", "FAC") and self.toks[e].ent_iob_ == "I"
+                and self.toks[s].ent_type_ in ("ORG", "FAC")):
             # "Xi Jinping China" never; "Development Bank of China" has its "of"
             return False
         return True
@@ -709,8 +725,6 @@ class _Resolver:
             for w in kb.national_bank:
                 if any(txt[k:k + len(w)] == w for k in range(len(txt))):
                     return "GOV", "bank"
-        if found[0] is None and stop < e:
-            return self._org_role(stop + 1, e) if stop + 1 < e and norms[stop] in ("of", "for") and False else found
         return found
 
     # -- 3. mentions -------------------------------------------------------------------------
@@ -755,7 +769,7 @@ class _Resolver:
             if g is not None and g.hit.kind in ("DEMONYM", "COUNTRY", "IGOMOD", "IGO", "ORG", "CAPITAL") \
                     and self.tt_cover[j] is None:
                 if d.country is None:
-                    d.country = g.hit.value if g.hit.kind != "ORG" else g.hit.value
+                    d.country = g.hit.value
                     if g.hit.kind in ("IGO", "ORG"):
                         d.org = _M(g.start, g.end, g.hit.kind, name=self.span_text(g.start, g.end), country=g.hit.value,
                                    role=g.hit.role, gz=g.hit)
@@ -945,12 +959,8 @@ class _Resolver:
             cand = self._name_chunk(k + 1)
             if self._personish(*cand, strict=True):
                 name = cand
-        if name is not None and any(self.kb.org_keywords.root.get(norms[x]) and self._is_orgish(*name)
-                                    for x in range(*name)):
-            name = None
-        # an org keyword right after a capitalised title ("Justice Ministry"): not a title at all
         appos = None
-        if name is None and t.start > 1 and norms[d.start - 1 if d.start > 0 else 0] == "," and d.start >= 2:
+        if name is None and d.start >= 2 and norms[d.start - 1] == ",":
             # "Afrim Gashi, President of the Assembly ...": an appositive after a name
             pe = d.start - 1
             cs = self.chunk_of[pe - 1] if pe >= 1 else -1
@@ -965,15 +975,13 @@ class _Resolver:
             if d.has_det and norms[d.start] in ("a", "an", "some", "several", "many", "any", "each", "every", "another",
                                                "other", "such", "two", "both", "all"):
                 return None
-            if not any(h in self.kb.title_compat for h in t.heads):
+            if not any(h in self.kb.title_compat and "*" not in self.kb.title_compat[h] for h in t.heads):
                 return None
             self._claim_descriptor(t, absorbed)
             m = _M(d.start, end_of, "TITLEREF", name=self.span_text(d.start, end_of), country=country,
                    title=t.text, roles=tuple(t.roles))
             m.compat = tuple(dict.fromkeys(r for h in t.heads for r in self.kb.title_compat.get(h, ())))
             m.role = self._title_role(t, org, d)
-            if d.org_ref:
-                m.extra.append(d.org_ref)
             m.head = self._head_of(d.start, end_of)
             return m
         self._claim_descriptor(t, absorbed)
@@ -1171,10 +1179,6 @@ class _Resolver:
         m = _M(s, e, "", name=text, label=label, name_span=(s, e))
         m.head = self._head_of(s, e)
         words = [w for w in self.words[s:e] if w not in ("-",)]
-        # "CNNC [China National Nuclear Corporation]", "Islamic Salvation Front (FIS)"
-        if e + 2 < self.n and self.words[e] in ("(", "[") and self.words[e + 2] in (")", "]") and \
-                self.words[e + 1].isupper() and len(self.words[e + 1]) >= 2:
-            m.acronym_of = None
         heading = self._is_heading(s, e)
         if label == "PERSON" or (label in ("ORG", "") and self._looks_like_person(s, e)):
             m.kind = "PERSON"
@@ -1259,7 +1263,7 @@ class _Resolver:
         out = []
         for t in self.toks:
             w = self.norms[t.i]
-            if w not in _PERSON_PRONOUNS or self.in_quote[t.i]:
+            if w not in self.kb.pronouns or self.in_quote[t.i]:
                 continue
             if w in ("he", "she") and t.dep_ not in _SUBJ and not (t.dep_ == "conj" and t.head.dep_ in _SUBJ):
                 continue
@@ -1283,6 +1287,8 @@ class _Resolver:
         self.subjects: dict[int, list[tuple[int, int]]] = defaultdict(list)   # sentence -> [(token, entity)]
         self.persons_in_sent: dict[int, list[tuple[int, int]]] = defaultdict(list)
         self.speakers: dict[int, int] = {}
+        self.gender: dict[int, str] = {}
+        self.kb_pronoun_gender = self.kb.pronouns
         for mi, m in enumerate(self.mentions):
             k = self._resolve_one(m)
             m.ent = k
@@ -1360,14 +1366,11 @@ class _Resolver:
                 self.by_name[key] = k
             return k
         if kind == "IGO":
-            key = "I:" + (m.country or _norm(m.name))
-            k = self.by_name.get(key)
-            if k is None:
-                k = self._new(m, "IGO", "ORG", m.name, country=m.country, role="IGO")
-                self.by_name[key] = k
-            elif len(m.name) > len(self.ents[k].name) and not m.name.isupper():
-                self.ents[k].name = m.name
-            return k
+            m.role = "IGO"
+            if m.gz is not None and m.gz.kind == "IGOMOD":
+                # "European": the organisation itself, under its own name
+                return self._resolve_org(m, self.kb.igo_names.get(m.country or "", m.name))
+            return self._resolve_org(m)
         if kind in ("ORG", "ACRONYM"):
             return self._resolve_org(m)
         if kind == "EVENT":
@@ -1385,8 +1388,8 @@ class _Resolver:
             return self._resolve_pronoun(m)
         return -1
 
-    def _resolve_org(self, m: _M) -> int:
-        name = m.name[4:] if m.name.startswith(("the ", "The ")) else m.name
+    def _resolve_org(self, m: _M, name: str | None = None) -> int:
+        name = name or (m.name[4:] if m.name.startswith(("the ", "The ")) else m.name)
         key = "O:" + _LEGAL.sub("", _norm(name)).strip()
         k = self.by_name.get(key)
         if k is not None:
@@ -1395,6 +1398,8 @@ class _Resolver:
             e.role = e.role or m.role
             return k
         words = [w for w in re.split(r"[\s\-]+", name) if w]
+        if len(words) == 1 and name.isupper() and "." in name:
+            name = name.replace(".", "")
         if len(words) == 1 and name.isupper():
             k = self.by_initials.get(name)
             if k is not None:
@@ -1403,8 +1408,8 @@ class _Resolver:
                 e.country = e.country or m.country
                 e.role = e.role or m.role
                 return k
-            if m.kind == "ORG":
-                k = self._new(m, "ORG", "ORG", name, country=m.country, role=m.role)
+            if m.kind in ("ORG", "IGO"):
+                k = self._new(m, m.kind, "ORG", name, country=m.country, role=m.role)
                 self.ents[k].initials = name
                 self.by_name[key] = k
                 self.by_initials[name] = k
@@ -1431,7 +1436,7 @@ class _Resolver:
             e.role = e.role or m.role
             self.by_name[key] = k
             return k
-        k = self._new(m, "ORG", "ORG" if m.kind != "PLACE" else "GPE", name, country=m.country, role=m.role)
+        k = self._new(m, "IGO" if m.kind == "IGO" else "ORG", "ORG", name, country=m.country, role=m.role)
         e = self.ents[k]
         e.head_word = (m.title or "").split(" ")[-1] if m.title else ""
         e.initials = initials
@@ -1495,7 +1500,7 @@ class _Resolver:
         self.by_name.setdefault(key, k)
         e = self.ents[k]
         if e.kind != "PERSON":
-            return k if m.kind == "NAME?" else k
+            return k
         if m.counterpart and not m.role:
             m.role = self._counterpart_role(m)
         for x in m.extra:
@@ -1569,9 +1574,11 @@ class _Resolver:
         # an earlier clause of the same sentence
         cands = {k for t, k in self.subjects.get(sent, []) if t < i}
         if not cands:
-            before = {k for t, k in self.persons_in_sent.get(sent, []) if t < i}
-            if len(before) == 1 and self.toks[i].dep_ in _SUBJ | {"conj"} and self._clause_starts_after(sent, i):
-                cands = before
+            # "According to X, he ...": the one person of a fronted phrase that ends right before the pronoun
+            before = [(t, k) for t, k in self.persons_in_sent.get(sent, []) if t < i]
+            if len({k for _, k in before}) == 1 and self.toks[i].dep_ in _SUBJ | {"conj"} and \
+                    self._fronted(before[-1][0], i):
+                cands = {before[-1][1]}
         if not cands:
             # the previous sentence that is not all quotation
             s = sent - 1
@@ -1582,20 +1589,27 @@ class _Resolver:
                 s -= 1
             if s >= 0:
                 t = self.toks[i]
-                if s in self.speakers and t.head.lemma_ in _SPEECH and sent - s >= 1:
+                if s in self.speakers and t.head.lemma_ in _SPEECH and sent - s >= 1 and \
+                        self.gender.get(self.speakers[s]) in (None, self.kb_pronoun_gender.get(self.norms[i])):
                     return self.speakers[s]
                 subj = self.subjects.get(s, [])
                 root = {k for t, k in subj if self.toks[t].head.dep_ == "ROOT" or (
                     self.toks[t].dep_ == "conj" and self.toks[t].head.head.dep_ == "ROOT")}
                 cands = root if len(root) == 1 else {k for _, k in subj}
+        g = self.kb_pronoun_gender.get(self.norms[i])
+        cands = {k for k in cands if self.gender.get(k) in (None, g)}
         if len(cands) == 1:
-            return next(iter(cands))
+            k = next(iter(cands))
+            self.gender.setdefault(k, g)
+            return k
         return -1
 
-    def _clause_starts_after(self, sent: int, i: int) -> bool:
-        """The pronoun begins a clause after a fronted phrase ("According to X, he ...")."""
-        a, _ = self.sent_bounds[sent]
-        return any(self.norms[x] == "," for x in range(a, i))
+    def _fronted(self, t: int, i: int) -> bool:
+        """Only the end of the person's mention and a comma lie between it and the pronoun."""
+        mi = self.tok_mention[t]
+        end = self.mentions[mi].end if mi >= 0 else t + 1
+        between = self.norms[end:i]
+        return between == [","]
 
     def complete_known_people(self) -> None:
         """Well-known figures (knowledge file ``people``) named without a country: fill country and role."""
@@ -1689,6 +1703,7 @@ class _PhraseContext:
     def __init__(self, r: _Resolver) -> None:
         self.r = r
         self.capital_ids = {r.ent_record[k].id for k, e in enumerate(r.ents) if e.capital and k in r.ent_record}
+        self.by_id = {rec.id: rec for rec in r.ent_record.values()}
 
     def _actor(self, rec: Entity, name: str | None = None) -> Actor:
         role = rec.role
@@ -1714,13 +1729,24 @@ class _PhraseContext:
             return col
         out: list[Actor] = []
         seen: set = set()
-        for cs, ce, h in self._conjuncts(s, e):
+        parts = self._conjuncts(s, e)
+        if len(parts) > 1 and all(self._bare_demonym(cs, ce) for cs, ce, _ in parts[:-1]):
+            # "Sierra Leonean and Liberian refugees": coordinated adjectives of one noun
+            parts = [(s, e, parts[-1][2])]
+        for cs, ce, h in parts:
             for a in self._interpret(cs, ce, h):
                 key = a.entity_id or (a.name, a.country, a.role)
                 if key not in seen:
                     seen.add(key)
                     out.append(a)
         return out
+
+    def _bare_demonym(self, s: int, e: int) -> bool:
+        r = self.r
+        while s < e and r.norms[s] in _DETS:
+            s += 1
+        g = r.gz_at.get(s)
+        return g is not None and g.end == e and g.hit.kind in ("DEMONYM", "IGOMOD")
 
     # "the two sides", "both countries", "the two presidents"
     def _collective(self, s: int, e: int, text: str) -> list[Actor] | None:
@@ -1754,27 +1780,6 @@ class _PhraseContext:
 
     def _salient_countries(self, before: int) -> list[str] | None:
         return _salient_pair(self.r, before)
-
-    def _unused(self, before: int) -> list[str] | None:
-        r = self.r
-        counts: Counter = Counter()
-        first: dict[str, int] = {}
-        for m in r.mentions:
-            if m.start >= before:
-                break
-            if m.ent < 0:
-                continue
-            c = r.ents[m.ent].country
-            if c and not c.startswith("IGO:"):
-                counts[c] += 1
-                first.setdefault(c, m.start)
-        top = counts.most_common(3)
-        if len(top) < 2:
-            return None
-        if len(top) == 3 and top[2][1] * 2 > top[1][1]:
-            return None
-        pair = [top[0][0], top[1][0]]
-        return sorted(pair, key=lambda c: first[c])
 
     def _salient_people(self, before: int, roles: set) -> list[int] | None:
         r = self.r
@@ -1907,7 +1912,7 @@ class _PhraseContext:
     def _group_actor(self, s: int, e: int, h: int, people: tuple | None = None) -> list[Actor]:
         """A common-noun phrase: its role from the head noun, its country from its modifiers or context."""
         r = self.r
-        toks, norms = r.toks, r.norms
+        norms = r.norms
         role = "CVL" if people else self._group_role(s, e, h)
         title = None
         t = r.tt_cover[h]
@@ -1962,8 +1967,7 @@ class _PhraseContext:
             country = self._context_country(s, e)
         if role is None and pick is not None and pick[1] is not None:
             # "the Akorda press service": the organisation's own role
-            rec = next(x for x in r.ent_record.values() if x.id == pick[1])
-            role = rec.role
+            role = self.by_id[pick[1]].role
         return [Actor(name=r.span_text(s, e), country=country, role=role, title=title)]
 
     def _document_country(self) -> str | None:
