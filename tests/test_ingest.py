@@ -171,3 +171,13 @@ def test_same_bytes_give_the_same_input_hash(tmp_path):
 ])
 def test_format_is_sniffed_from_content(text, name, fmt):
     assert sniff_format(text, name) == fmt
+
+
+def test_the_same_page_read_twice_in_one_process_keeps_its_text(tmp_path):
+    page = ("<html><head><title>Rail deal</title></head><body><article>"
+            f"<p>{BODY}</p><p>{OTHER}</p></article></body></html>")
+    for name in ("a.html", "copy-on-another-site.html"):
+        (tmp_path / name).write_text(page)
+    first, second = read(tmp_path / "a.html", tmp_path / "copy-on-another-site.html")
+    again = one(tmp_path / "a.html")
+    assert first.body == second.body == again.body and "Khorgos" in again.body

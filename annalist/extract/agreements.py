@@ -1,37 +1,47 @@
 """Agreements: the documents a text reports as signed (or as not signed, or to be signed).
 
+Conventions follow the project's annotation guidelines (eval/devset/README.md).
+
 Where they come from
-  * A sentence with a signing word (signed, signing, inked, concluded ...) or one that
-    introduces a list of documents ("The agreements cover ...: a ...; a ...", "The documents
-    include ..."); the latter take status and date from the last signing sentence.
-  * Every document word in such a sentence (agreement, memorandum, protocol, joint statement,
-    treaty, contract, roadmap, plan of ..., programme, package ...; ``kinds`` in the JSON) is
-    one record, so "X; Y; Z and the W" gives four. Its title runs from its modifiers to the
-    next ; , ( or list "and", a relative clause, a finite verb, a date or place ("in Hanoi",
-    "on Monday"), as written. A bare mention ("an agreement") has title None.
+  * A sentence with a signing word (signed, signing, inked, concluded, issued, adopted,
+    ratified ...) or one that introduces a list of documents ("The agreements cover ...: a
+    ...; a ...", "The documents include ..."); the latter take status and date from the last
+    signing sentence.
+  * Every document word governed by the signing verb in the same clause, or listed after
+    "including", ":" or ";" (agreement, memorandum, protocol, joint statement, treaty,
+    contract, roadmap, plan of ..., programme, financing package, credit line ...; ``kinds``
+    in the JSON) is one record, so "X; Y; Z and the W" gives four and "agreements on A and on
+    B" gives two. Its title runs from its modifiers to the next ; , ( or list "and", a
+    relative clause, a finite verb, a date or place ("in Hanoi", "on Monday"), as written.
+    A bare mention ("an agreement") has title None.
   * Bullet lists ("•", "-", "1.") under a line that ends with ":" and speaks of signing or of
     documents: one record per line, the whole line as title (kind "document" when the line
     names none).
   * Counted documents ("signed 24 intergovernmental and interdepartmental documents",
     "more than 40 agreements"): one record, title None, ``count`` N, kind "documents" for
-    document/paper, else the kind of the word. The same count and kind twice in one text
-    (a heading and its paragraph) is one record.
-  * Not records: anaphoric mentions ("the agreements", "such an agreement", "it"; "the
-    agreement" when one of that kind is already recorded), uncounted plurals ("signed
-    agreements worth $2.3 billion"), "a set of documents".
+    document/paper, else the kind of the word - unless the text goes on to list exactly N
+    documents. The same count and kind twice in one text (a heading and its paragraph) is
+    one record.
+  * Not records: anaphoric mentions ("the agreements", "such an agreement", "it"; "the (gas)
+    agreement" after a record of that kind), uncounted plurals ("signed agreements worth $2.3
+    billion"), "a set of documents", documents named after "after"/"since"/"before" ("two
+    decades after their first defence agreement"), hypothetical ones ("a deal being concluded").
 
 Fields
   * status: "negated" (did not sign, was not signed, has not yet been signed, no agreement
-    was signed, failed to sign; ``signed`` is then None and it never counts as signed),
-    "planned" (will sign, are expected to sign, plans to sign, is expected to be signed),
-    "background" (the signing date lies before the text's own date, by more than a week for
-    day dates, or in an earlier month or year; or "had signed"), else "reported".
+    was signed, failed to sign, "without the gas agreement"; ``signed`` is then None and it
+    never counts as signed), "planned" (will/could sign, are expected to sign, plan to sign,
+    is expected to be signed), "background" (the signing date lies before the text's own
+    date: more than a week for days, an earlier month or year; or "had signed", "since ...
+    was signed"), else "reported".
   * signed: the date expression attached to the signing verb in the parse; else, after
-    "At the time" / "Following the meeting", the last date earlier in the paragraph; else
-    the list's signing sentence; else the publication date when known to the day (not for
-    planned records).
-  * parties: the countries and organisations named in the title, then in the sentence,
-    then the document's two most mentioned countries, until there are two.
+    "At the time" / "Following the meeting", the last date earlier in the paragraph; else the
+    sentence's only date if not later than the text's own; else the list's signing sentence;
+    else the publication date when known to the day (not for planned records).
+  * parties: the countries and organisations named in the title, then those of the signers
+    (the signing verb's subject or agent, "with X", "between X", through the resolver for
+    "the two sides"), else of the sentence, then the document's two most mentioned countries,
+    until there are two.
   * topic: the title's complement made compact: "on the construction of the Tacheng-Ayagoz
     railway" -> "railway construction", "on phytosanitary requirements for Kazakhstan's export
     of rapeseed to China" -> "phytosanitary requirements for rapeseed export"; else its
@@ -57,6 +67,7 @@ _K = load("agreements")
 _KINDS: dict[str, str] = _K["kinds"]
 _JOINT: dict[str, str] = _K["joint_kinds"]
 _NEEDS_MOD: dict[str, list[str]] = _K["needs_modifier"]
+_WORD_NEEDS_MOD: dict[str, list[str]] = _K["kind_modifier_required"]
 _OF_COMPLEMENTS = set(_K["of_complements"])
 _GENERIC = set(_K["generic_kinds"])
 _MOD_HEADS = set(_K["kind_as_modifier_heads"])
@@ -64,6 +75,7 @@ _SUCH = set(_K["anaphoric_before_article"])
 _TRAILING = set(_K["trailing_non_title"])
 _SIGN = set(_K["sign_verbs"])
 _WEAK_SIGN = set(_K["weak_sign_verbs"])
+_NOT_SIGNED_PREPS = set(_K["not_signed_preps"])
 _INTRO_VERBS = set(_K["list_intro_verbs"])
 _PLANNED_HEADS = set(_K["planned_heads"])
 _PLANNED_AUX = set(_K["planned_aux"])
@@ -181,6 +193,9 @@ def _kind_of(t) -> str | None:
         return None
     if t.dep_ == "compound" and t.head.lower_ in _MOD_HEADS:
         return None                    # "agreement text", "deal value": a modifier
+    word_need = _WORD_NEEDS_MOD.get(low)
+    if word_need is not None and not {doc[i].lower_ for i in range(max(0, t.i - 2), t.i)} & set(word_need):
+        return None                    # "line" is a document only as a "credit line"
     need = _NEEDS_MOD.get(kind)
     if need is not None:
         left = {doc[i].lower_ for i in range(max(0, t.i - 2), t.i)}
@@ -198,10 +213,23 @@ def _is_sign(t) -> bool:
 
 
 def _linked(k, s, list_before: bool) -> bool:
-    """Whether the signing token governs the document word (or the word is in a list the
-    sentence sets out after "including", ":" or ";")."""
-    if s.i in {x.i for x in k.subtree} or any(a.i == s.i for a in k.ancestors):
-        return True
+    """Whether the signing token governs the document word within one clause ("signed a
+    memorandum", "a memorandum signed by", "a treaty ... is expected to be signed"), or the word
+    is in a list the sentence sets out (after "including", ":", ";" or "The documents include")."""
+    if any(x.i == s.i for x in k.children) and s.dep_ in ("acl", "amod", "relcl"):
+        return True                     # "a memorandum signed in July 2023"
+    cur = k
+    for _ in range(8):                  # up from the document word to the signing verb
+        h = cur.head
+        if h is cur:
+            break
+        if h.i == s.i:
+            return True
+        if h.pos_ == "ADP" and h.lower_ in _NOT_SIGNED_PREPS:
+            return False                # "two decades after their first defence agreement"
+        if h.pos_ in ("VERB", "AUX") and h.dep_ not in ("aux", "auxpass"):
+            break                       # another clause's verb
+        cur = h
     if k.dep_ in ("nsubj", "nsubjpass") and any(a.i == k.head.i for a in s.ancestors):
         return True                     # "A treaty ... is expected to be signed"
     if s.lemma_.lower() in _WEAK_SIGN:
@@ -283,6 +311,9 @@ def _right_end(c: _Ctx, sp, k, end_i: int, bullet: bool) -> int:
             break
         if low in _STOP and not (low == "that" and t.dep_ == "det"):
             break
+        if low in ("and", "or") and j + 1 < end_i and k.i + 1 < end_i and sp[j + 1].lower_ == sp[k.i + 1].lower_ \
+                and sp[j + 1].pos_ == "ADP":
+            break                           # "agreements on A and on B"
         if low in ("and", "or") or (low == "as" and j + 1 < end_i and sp[j + 1].lower_ == "well"):
             x = j + 1
             while x < end_i and (sp[x].pos_ in ("DET", "ADJ", "NUM") or sp[x].lower_ in ("as", "well")):
@@ -347,8 +378,11 @@ def _status(s, k=None) -> str:
         return "planned"
     if s.dep_ in ("xcomp",) and s.head.lower_ in ("to",):
         return "planned"
-    if "had" in auxes:
-        return "past"
+    before = [doc[i].lower_ for i in range(max(0, s.i - 4), s.i)]
+    if "to" in before and any(w in _PLANNED_HEADS for w in before):
+        return "planned"                    # "plan to sign" when the parse misreads "plan"
+    if "had" in auxes or any(ch.dep_ == "mark" and ch.lower_ == "since" for ch in kids):
+        return "past"                       # "had signed", "since the treaty was signed"
     return "reported"
 
 
@@ -420,7 +454,7 @@ def _is_earlier(signed: str, c: _Ctx) -> bool:
     if len(signed) == 7 and len(pub) >= 7:
         y, m = int(signed[:4]), int(signed[5:7])
         py, pm = int(pub[:4]), int(pub[5:7])
-        return (py * 12 + pm) - (y * 12 + m) >= 2
+        return (py * 12 + pm) - (y * 12 + m) >= 1
     return False
 
 
@@ -689,18 +723,22 @@ def _from_sentence(c: _Ctx, recs: list[_Rec], sent, toks, kinds, signs, last: _S
         det = sp[lo - 1].lower_ if lo - 1 >= lo_i else ""
         if lo - 2 >= lo_i and sp[lo - 2].lower_ in _SUCH:
             continue                        # such an agreement: one mentioned before
-        if not has_right and (plural or det in _ANAPHORIC and not has_left and
-                              (det != "the" or any(r.kind == kind for r in recs))):
-            continue                        # the agreements / this agreement / the protocol (again)
-        if plural and not has_right:
-            continue
+        if not has_right and (plural or det in _ANAPHORIC and det != "the" and not has_left
+                              or det == "the" and _mentioned_before(c, recs, kind, sp[lo:k.i])):
+            continue                        # the agreements / this agreement / the (gas) agreement again
         title = (sp[lo].idx, sp[hi - 1].idx + len(sp[hi - 1])) if (has_left or has_right) else None
         if title is not None and not _balanced(c.text[title[0]:title[1]]):
             title = (title[0], title[1]) if c.text[title[1]:title[1] + 1] not in "»”\"" else (title[0], title[1] + 1)
         titles.append((sp[lo].idx, sp[hi - 1].idx + len(sp[hi - 1])))
         used_until = hi
         pending.append((k, kind, 1, (lo, hi, title)))
+        if plural:                          # "agreements on a rail crossing and on nuclear training": two
+            for a, b in _more_complements(c, sp, k, hi, hi_i):
+                titles.append((sp[a].idx, sp[b - 1].idx + len(sp[b - 1])))
+                pending.append((k, kind, 1, (a, b, (sp[a].idx, sp[b - 1].idx + len(sp[b - 1])))))
+                used_until = b
     sent_text = c.text[sent[0]:sent[1]]
+    intro = _list_intro(toks, kinds, sent_text)
     for k, kind, n, t in pending:
         s = _assoc_sign(k, signs) if signs else (last.tok if last is not None else None)
         if s is None:
@@ -709,7 +747,7 @@ def _from_sentence(c: _Ctx, recs: list[_Rec], sent, toks, kinds, signs, last: _S
         before = sent_text[:k.idx - sent[0]]
         without = t is not None and any(sp[x].lower_ == "without" for x in range(max(lo_i, t[0] - 2), t[0]))
         if not from_context and not without and \
-                not _linked(k, s, ";" in before or ":" in before or "including" in before.lower()):
+                not _linked(k, s, intro or ";" in before or ":" in before or "including" in before.lower()):
             continue                        # a document the sentence mentions but does not sign
         st = _status(s, k) if not from_context else last.status
         if without:
@@ -734,10 +772,44 @@ def _from_sentence(c: _Ctx, recs: list[_Rec], sent, toks, kinds, signs, last: _S
                              _parties(c, None, _signers(s, k), sent), None, [sent], heading))
             continue
         lo, hi, title = t
-        topic = _topic(c, k, lo, hi)
+        topic = _topic(c, k, lo, hi) if lo <= k.i < hi else _topic_of_complement(c, lo, hi)
         recs.append(_Rec(sp[lo].idx, title, kind, 1, status, signed,
                          _parties(c, title or (k.idx, k.idx + len(k)), _signers(s, k), sent), topic,
                          ([title] if title else []) + [sent], heading))
+
+
+def _mentioned_before(c: _Ctx, recs: list[_Rec], kind: str, modifiers) -> bool:
+    """"the agreement" or "the gas agreement" after a record of that kind (whose title has the
+    same modifiers): the same document again."""
+    words = [m.lower_ for m in modifiers if m.pos_ in ("NOUN", "ADJ", "PROPN")]
+    for r in recs:
+        if r.kind != kind:
+            continue
+        title = c.text[r.title[0]:r.title[1]].lower() if r.title else ""
+        if all(w in title for w in words):
+            return True
+    return False
+
+
+def _more_complements(c: _Ctx, sp, k, hi: int, end_i: int) -> list[tuple[int, int]]:
+    """Token ranges of further complements of a plural document word: "... and on X", ", on Y"."""
+    first = sp[k.i + 1].lower_ if k.i + 1 < end_i else ""
+    out = []
+    j = hi
+    while first in ("on", "for", "between") and j + 1 < end_i and sp[j].text in (",", "and") \
+            and sp[j + 1].lower_ == first:
+        b = _right_end(c, sp, sp[j + 1], end_i, bullet=False)
+        if b <= j + 2:
+            break
+        out.append((j + 1, b))
+        j = b
+    return out
+
+
+def _topic_of_complement(c: _Ctx, lo: int, hi: int) -> str | None:
+    p = next((g for g in c.sp[lo].children if g.dep_ in ("pobj", "pcomp")), None)
+    bound = (c.sp[lo].idx, c.sp[hi - 1].idx + len(c.sp[hi - 1]))
+    return _compact(p, bound=bound) if p is not None and lo <= p.i < hi else None
 
 
 def _from_bullets(c: _Ctx, recs: list[_Rec], intro: int, items: list[int], sign: _Sign) -> None:
@@ -787,6 +859,13 @@ def _records(c: _Ctx, recs: list[_Rec]) -> list[Agreement]:
             out[key] = r
         elif old.heading and not r.heading:
             out[key] = r                    # the paragraph, not its heading
+    for key, r in list(out.items()):
+        if r.title is None and r.count > 1:
+            p0 = c.para_of(r.start)
+            listed = [x for x in out.values() if x.title is not None and x.status == r.status and x.start > r.start
+                      and c.para_of(x.start) - p0 <= 2 and not (x.count > 1)]
+            if len(listed) == r.count:
+                del out[key]                # "signed three documents: a ...; a ...; and a ...": listed in full
     body = {(r.kind, r.status) for r in out.values() if not r.heading}
     result = []
     for r in sorted(out.values(), key=lambda r: r.start):

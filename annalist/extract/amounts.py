@@ -1,38 +1,51 @@
 """Amounts: money, percentages, physical quantities and counted things.
 
+Conventions follow the project's annotation guidelines (eval/devset/README.md).
+
 What counts
   * Money: a currency symbol or code before the number ($44 billion, US$1.2bn, €3 million,
-    RM1.2 billion) or a currency word or code after it (24 mln tenge, 1.175 billion ringgit,
-    500,000 yuan, five billion dollars). ``unit`` is the ISO 4217 code; "$" is USD.
+    RM1.2 billion, R3.5 billion) or a currency word or code after it (24 mln tenge,
+    1.175 billion ringgit, 500,000 yuan, five billion dollars). ``unit`` is the ISO 4217 code;
+    "$" is USD. Letter symbols (R, Rs, RM) need a scale word.
   * Percentages: 30%, 7 percent, 1.1 per cent (unit "percent"); "percentage points" apart.
-  * Measures: tonnes, kilometres, gigawatts ... (unit the plural unit name).
-  * Counted things: a number whose noun phrase ends in a noun on the ``countable_nouns`` list
-    (24 ... agreements, 52 joint projects, three wind farms, 14 people); ``unit`` is that
-    noun, lower case, as written (plural). Nouns on no list, and generic ones (countries,
-    sides, times, years), are skipped: a count is kept only when it counts something an
-    analyst would tally. Counts of one are skipped.
+  * Measures: tonnes, kilometres, gigawatts ... (unit: the plural unit name). A distance that
+    only places something ("25 km north of") is skipped.
+  * Counted things: a number before a plural noun (adjectives, hyphenated words and other
+    amounts in between: "two short-range ballistic missiles", "two 55-megawatt reactors";
+    a scale word multiplies: "7.1 million visitors"). ``unit`` is the noun as written, lower
+    case. Skipped: nouns of time and vague ones (``uncounted_nouns``), the parties themselves
+    after a definite word ("the two countries", "both sides", "the two banks"), ranks ("the
+    top five"), vague "several hundred", and counts of one.
   * Not amounts: years (four-digit numbers 1800-2100 without a unit), numbers inside a date,
-    time or duration expression, ordinals (2nd, 13th), hyphenated durations (15-year), ages,
-    clock times and phone numbers (no unit, so never matched).
+    time or duration, ordinals (2nd), hyphenated durations (15-year), ages, clock times and
+    phone numbers (no unit, so never matched).
 
 Fields
   * ``value`` fully expanded (44 billion -> 44000000000; 30% -> 30); ``text`` is the amount
     as written, without its qualifier.
   * ``qualifier`` from the words just before (more than, over, exceeding -> more_than;
-    nearly, almost, about, around, some -> about; at least -> at_least; up to -> up_to;
-    less than, under -> less_than; "a record" -> exact) or after ("or more" -> at_least).
-    "N or M things" keeps N with at_least.
-  * ``what`` from the parse, first match wins: "X worth $N" -> X; "an investment volume of
-    $N" -> "investment volume" (with the noun it belongs to: "joint projects investment
-    volume"); "$N in deals" / "N tonnes of freight" -> the noun after; "$N trade goal" -> the
-    noun the amount modifies; else the governing verb: its object for "raise the share to 15%",
-    a noun for lending/investing verbs (lend -> loan), or its subject ("the volume of bilateral
-    trade reached $44 billion" -> "bilateral trade"), with " growth"/" decline" for changes
-    ("trade grew by 30%" -> "trade growth").
-  * ``period``: the nearest date expression in the same sentence not claimed by another
-    amount (a range "January–September 2025" -> "2025-01/2025-09"; fiscal "2023-24" ->
-    "2023/2024"); else None.
-  * ``entities``: the countries mentioned in the sentence (entity resolver).
+    nearly, almost, about, around, some -> about: both are approximations; at least ->
+    at_least; up to -> up_to; less than, under -> less_than; "a record" -> exact) or after
+    ("or more" -> at_least); "N or M things" keeps N with at_least; a particle ("handed over
+    40") is no qualifier.
+  * ``what``, first rule that applies: "X worth $N" -> X; "$N in deals", "$N of loans",
+    "$N for medical equipment", "N tonnes of freight" -> the noun after (a bracketed
+    conversion skipped); "N% of its foreign debt" -> "foreign debt share"; "an investment
+    volume of $N" -> "investment volume" (with its owner: "joint projects investment volume");
+    "$50 bn trade goal" -> the noun the amount modifies; else the governing verb: its object
+    for "raise the share to 15%"; the subject ("the volume of bilateral trade reached $44
+    billion" -> "bilateral trade"; "trade grew by 30%" -> "trade growth"); but never a payer
+    or receiver: when the subject is a country, organisation or person, money is what it is
+    for ("for ...", "on ...", "to support ...") or the act (lend -> loan, deposit -> deposit).
+    A count names itself ("Kazakh truck drivers") unless a level verb reports it ("wine
+    exports rose to 95 million bottles" -> "wine exports").
+  * ``period``: the time a figure refers to, from a year, month, quarter, half or season in
+    the same clause (a day or week dates an event, and "since"/"than in" dates are not the
+    figure's); each date goes to the amount just before it, an opening date ("In 2023, ...")
+    to every amount; dates of another event ("a grant agreed in 2022", "since the ban was
+    introduced in 2023") are not taken. Ranges "January–September 2025" -> "2025-01/2025-09",
+    fiscal "2023-24" -> "2023/2024"; else None.
+  * ``entities``: the countries mentioned in the sentence (else its paragraph).
 Vocabulary: ``knowledge/amounts.json``.
 """
 from __future__ import annotations
@@ -67,6 +80,15 @@ _UNCOUNTED = set(_K["uncounted_nouns"])
 _COUNT_MODS = set(_K["count_modifier_words"])
 _GENERIC = set(_K["generic_measure_nouns"])
 _COUNT_BLOCKERS = set(_K["count_blockers_before"])
+_PARTY_NOUNS = set(_K["party_nouns"])
+_DEFINITE = set(_K["definite_determiners"])
+_SYMBOL_NEEDS_SCALE = set(_K["symbols_need_scale"])
+_ACTOR_HEADS = set(_K["actor_heads"])
+_PERIOD_SKIP = set(_K["period_skip_preps"])
+_STATE_VERBS = set(_K["state_verbs"])
+_LEVEL_VERBS = set(_K["level_verbs"])
+_LOAN_VERBS = set(_K["loan_verbs"])
+_EVENT_MARKS = set(_K["event_clause_marks"])
 _CHANGE: dict[str, str] = _K["change_verbs"]
 _VERB_NOUNS: dict[str, str] = _K["verb_nouns"]
 _SHARE_VERBS = set(_K["share_verbs"])
@@ -97,6 +119,7 @@ _MEASURE = re.compile(rf"{_LEFT}(?P<num>{_NUMBER})(?P<scale>{_SCALE})?(?:\s|-)(?
 _YEAR = re.compile(r"(?:1[89]|20|21)\d\d")
 _ORDINAL = re.compile(r"\d+(?:st|nd|rd|th)$", re.IGNORECASE)
 _DATE_VALUE = re.compile(r"^\d{4}")
+_EVENT_DATE = re.compile(r"^\d{4}-(?:\d\d-\d\d|W\d\d)")     # a day or a week dates an event
 _DATELINE = re.compile(r"(?m)^[A-Z][A-Z'’.\- ]{2,}(?:,[^—–\n]{0,40})?\s+[—–-]+\s+")
 
 
@@ -123,12 +146,19 @@ def parse_number(text: str) -> float | None:
     return None
 
 
+def _expand(v: float, scale: float) -> float:
+    """v * scale without float noise: 4.1 * 1e9 -> 4100000000.0."""
+    out = v * scale
+    return float(round(out)) if abs(out - round(out)) < 1e-6 * max(1.0, abs(out)) else out
+
+
 def number_value(num: str, scale: str | None) -> float | None:
     v = parse_number(num)
     if v is None:
         return None
     if scale:
-        v *= _SCALES[scale.strip().lower()] if scale.strip().lower() in _SCALES else _SCALES[scale.strip()]
+        key = scale.strip().lower() if scale.strip().lower() in _SCALES else scale.strip()
+        v = _expand(v, _SCALES[key])
     return v
 
 
@@ -237,6 +267,8 @@ def _regex_candidates(c: _Ctx) -> list[_Cand]:
                     continue
                 if cur_key.lower() in _NEEDS_SCALE and not scale and value < 1000:
                     continue
+                if cur_key in _SYMBOL_NEEDS_SCALE and not scale:
+                    continue                # "R2 highway", "RM 64": a letter before a number is rarely money
                 if not num[0].isdigit() and pat is _MONEY_PRE:
                     continue
             elif kind == "percent":
@@ -254,6 +286,8 @@ def _regex_candidates(c: _Ctx) -> list[_Cand]:
 
 
 def _count_candidates(c: _Ctx, taken: list[tuple[int, int]]) -> list[_Cand]:
+    """Numbers that count the plural noun after them ("11 Kazakh truck drivers", "7.1 million
+    international visitors", "two short-range ballistic missiles")."""
     covered = bytearray(len(c.text) + 1)
     for a, b in taken:
         covered[a:b] = b"\x01" * (b - a)
@@ -264,8 +298,7 @@ def _count_candidates(c: _Ctx, taken: list[tuple[int, int]]) -> list[_Cand]:
         if tok.i <= skip_next:
             continue
         low = tok.lower_
-        is_word = low in NUMBER_WORDS
-        if not (tok.like_num or is_word) or _ORDINAL.match(tok.text):
+        if not (tok.like_num or low in NUMBER_WORDS) or _ORDINAL.match(tok.text):
             continue
         if low in ("a", "an", "one", "1") or tok.text.startswith(("+", "0")) and len(tok.text) > 1:
             continue
@@ -273,41 +306,37 @@ def _count_candidates(c: _Ctx, taken: list[tuple[int, int]]) -> list[_Cand]:
             continue
         if _YEAR.fullmatch(tok.text) or "-" in tok.whitespace_ or (tok.i + 1 < len(sp) and sp[tok.i + 1].text == "-"):
             continue
-        if tok.i > 0 and (sp[tok.i - 1].text in ("-", "/", ":", "#", "No.", "no.") or
-                          sp[tok.i - 1].lower_ in _COUNT_BLOCKERS):
+        prev = sp[tok.i - 1] if tok.i > 0 else None
+        if prev is not None and (prev.text in ("-", "/", ":", "#", "No.", "no.") or prev.lower_ in _COUNT_BLOCKERS):
             continue
         value = parse_number(tok.text)
-        if value is None or value <= 1 or value != int(value):
+        if value is None:
             continue
-        # "two or three plants": the lower bound, at least
         first, j, ranged = tok, tok.i + 1, False
+        # "two or three plants": the lower bound, at least
         if j + 1 < len(sp) and sp[j].lower_ in ("or", "to") and (sp[j + 1].like_num or sp[j + 1].lower_ in NUMBER_WORDS):
             j, ranged = j + 2, True
             skip_next = j - 1
-        head, k, seen_noun = None, j, False
-        while k < len(sp) and k - j < 7:
-            t = sp[k]
-            if t.pos_ in ("NOUN", "PROPN") and not t.like_num:
-                if t.pos_ == "NOUN":
-                    head, seen_noun = t, True
-                elif seen_noun:
-                    break
-            elif seen_noun or not (t.pos_ in ("ADJ", "CCONJ") or t.tag_ in ("VBN", "VBG") or t.text in ("-", ",")):
-                break
-            if "\n" in t.whitespace_:
-                break
-            k += 1
+        # "7.1 million visitors"
+        if j < len(sp) and sp[j].lower_ in _SCALES and sp[j].lower_ not in _ATTACHED:
+            value = _expand(value, _SCALES[sp[j].lower_])
+            j += 1
+        if value <= 1 or value != int(value):
+            continue                        # "1.5 engineers" is no count; one thing is no amount
+        head = _counted_noun(c, sp, j, covered)
         if head is None:
             continue
         unit = head.lower_
-        if unit in _UNCOUNTED or (unit not in _COUNTABLE and head.lemma_.lower() + "s" not in _COUNTABLE):
+        if unit in _UNCOUNTED or head.lemma_.lower() in _UNCOUNTED:
             continue
         if head.tag_ not in ("NNS", "NNPS") and unit not in _COUNTABLE:
-            continue
+            continue                        # a singular noun: "3 GW capacity", "the 2 plan"
+        if prev is not None and prev.lower_ in _DEFINITE and (unit in _PARTY_NOUNS or value == 2):
+            continue                        # "the two countries", "both sides": the parties themselves
         cand = _Cand(first.idx, head.idx + len(head), value, unit, "count")
         if ranged:
             cand.qualifier = "at_least"
-        words = [t for t in sp[j:head.i + 1]]
+        words = [t for t in sp[j:head.i + 1] if not covered[t.idx]]
         while words and (words[0].lower_ in _COUNT_MODS or words[0].is_punct):
             words = words[1:]
         cand.what = "".join(t.text_with_ws for t in words).strip() or unit
@@ -315,11 +344,44 @@ def _count_candidates(c: _Ctx, taken: list[tuple[int, int]]) -> list[_Cand]:
     return out
 
 
+def _counted_noun(c: _Ctx, sp, j: int, covered: bytearray):
+    """The head noun of the noun phrase starting at token ``j``: modifiers (adjectives,
+    hyphenated words, other amounts like "55-megawatt") are passed over."""
+    head, k = None, j
+    while k < len(sp) and k - j < 8:
+        t = sp[k]
+        if "\n" in sp[k - 1].whitespace_ or (t.pos_ != "ADJ" and c.in_date(t.idx, t.idx + len(t))):
+            break                           # "17 documents today" (but "14 weekly flights")
+        if covered[t.idx]:
+            if head is not None:
+                break
+            k += 1
+            continue
+        if k + 2 < len(sp) and sp[k + 1].text == "-" and not sp[k + 1].whitespace_ and not t.whitespace_:
+            if head is not None:
+                break
+            k += 3                          # "short-range", "wind-turbine": a modifier
+            continue
+        if t.pos_ in ("NOUN", "PROPN") and not t.like_num:
+            if t.pos_ == "NOUN":
+                head = t
+            elif head is not None:
+                break
+        elif head is not None or not (t.pos_ in ("ADJ", "CCONJ") or t.tag_ in ("VBN", "VBG") or t.text == ","):
+            break
+        k += 1
+    return head
+
+
 def _qualify(c: _Ctx, cand: _Cand) -> None:
     cand.qual_start = cand.start
     before = c.text[max(0, cand.start - 40):cand.start]
     low = re.sub(r"\s+", " ", before.lower()).rstrip()
+    prev = c.token_at(cand.start - 1)
+    particle = prev is not None and (prev.dep_ == "prt" or prev.tag_ == "RP")     # "handed over 40"
     for phrase, q in _QUALS:
+        if particle and " " not in phrase:
+            continue
         if low.endswith(phrase) and (len(low) == len(phrase) or not low[-len(phrase) - 1].isalnum()):
             if q != "exact":                # "a record" leaves "two or three" at least
                 cand.qualifier = q
@@ -424,6 +486,7 @@ def _subject(c: _Ctx, v):
 
 
 def _what(c: _Ctx, cand: _Cand) -> str | None:
+    """What the amount measures; the first rule that applies wins (see the module doc)."""
     toks = c.tokens(cand.start, cand.end)
     if not len(toks):
         return None
@@ -433,22 +496,42 @@ def _what(c: _Ctx, cand: _Cand) -> str | None:
     last_i = toks[-1].i
     avoid = (first_i, last_i)
     prev = sp[first_i - 1] if first_i > 0 else None
-    nxt = sp[last_i + 1] if last_i + 1 < len(sp) else None
-    nxt2 = sp[last_i + 2] if last_i + 2 < len(sp) else None
-    # X worth $N
+    after = last_i + 1
+    if after < len(sp) and sp[after].text == "(":      # "₹2,500 crore ($300 million) in credit"
+        close = next((k for k in range(after, min(len(sp), after + 8)) if sp[k].text == ")"), None)
+        after = close + 1 if close is not None else after
+    elif after < len(sp) and sp[after].text == ")" and first_i > 0 and sp[first_i - 1].text == "(":
+        after += 1                                     # the conversion itself: "($300 million) in credit"
+    nxt = sp[after] if after < len(sp) else None
+    # X worth $N ("more than 30 joint projects with China worth $14.5 billion")
     if prev is not None and prev.lower_ == "worth" and prev.i > 0:
         n = sp[prev.i - 1]
+        while n.dep_ == "pobj" and n.head.head.pos_ == "NOUN" and n.head.head.i < n.i:
+            n = n.head.head
         if n.pos_ in ("NOUN", "PROPN"):
             return _phrase(c, n, avoid=avoid)
         if n.pos_ in ("AUX", "VERB"):
             return _phrase(c, _subject(c, n), avoid=avoid)
+    # $N worth of X / $N in deals / 20 million tonnes of freight / $25 million for medical equipment
+    if nxt is not None:
+        if nxt.lower_ == "worth" and after + 2 < len(sp) and sp[after + 1].lower_ == "of":
+            return _phrase(c, _head_of_np(sp, after + 2), avoid=avoid)
+        preps = {"money": ("in", "of", "for", "on"), "measure": ("of", "in"), "percent": ()}.get(cand.kind, ())
+        if nxt.lower_ in preps:
+            n = _head_of_np(sp, after + 1)
+            if n is not None and n.pos_ in ("NOUN", "VERB") and not _is_date_tok(c, n) and \
+                    n.ent_type_ not in ("GPE", "LOC", "FAC", "ORG", "NORP"):
+                return _phrase(c, n, avoid=avoid)
+        if cand.kind == "percent" and nxt.lower_ == "of":
+            n = _head_of_np(sp, after + 1)      # "about 12% of its foreign debt"
+            p = _phrase(c, n, avoid=avoid) if n is not None and n.pos_ == "NOUN" else None
+            if p:
+                return f"{p} share"
     # an investment volume of $N / a loan of $N
     if prev is not None and prev.lower_ == "of" and prev.i > 0 and sp[prev.i - 1].pos_ == "NOUN":
         n = sp[prev.i - 1]
-        p = _phrase(c, n, avoid=avoid) if n.lemma_.lower() not in _GENERIC or n.dep_ == "pobj" or \
-            any(ch.dep_ == "compound" for ch in n.children) else None
-        if n.lemma_.lower() in _GENERIC and not any(ch.dep_ == "compound" for ch in n.children):
-            p = None
+        bare_generic = n.lemma_.lower() in _GENERIC and not any(ch.dep_ == "compound" for ch in n.children)
+        p = None if bare_generic else _phrase(c, n, avoid=avoid)     # "a total of $N": ask the verb
         if p:
             w = n.head
             if w.lower_ == "with":     # 52 joint projects with an investment volume of ...
@@ -457,17 +540,14 @@ def _what(c: _Ctx, cand: _Cand) -> str | None:
                 if owner:
                     p = f"{owner} {p}"
             return p
-    # $N worth of X / $N in deals / 20 million tonnes of freight
-    if nxt is not None and nxt2 is not None:
-        if nxt.lower_ == "worth" and nxt2.lower_ == "of" and last_i + 3 < len(sp):
-            return _phrase(c, _head_of_np(sp, last_i + 3), avoid=avoid)
-        if nxt.lower_ in ("in", "of") and cand.kind != "count" and not (cand.kind == "percent" and nxt.lower_ == "of"):
-            n = _head_of_np(sp, last_i + 2)
-            if n is not None and n.pos_ == "NOUN" and not _is_date_tok(c, n) and \
-                    n.ent_type_ not in ("GPE", "LOC", "FAC", "ORG"):
-                return _phrase(c, n, avoid=avoid)
+    # "the line cost about 560bn tenge" parsed with "cost" as a noun
+    if prev is not None and prev.lower_ in ("cost", "costs") and prev.i > 0 and sp[prev.i - 1].pos_ in ("NOUN", "PROPN"):
+        p = _phrase(c, sp[prev.i - 1], avoid=avoid)
+        if p:
+            return f"{p} cost"
     # $50 bn trade goal / a 45 billion yen loan agreement / a 15% increase / the 272-km line
-    hyphenated = cand.kind == "measure" and "-" in cand_text(c, cand)
+    nxt = sp[last_i + 1] if last_i + 1 < len(sp) else None
+    hyphenated = cand.kind == "measure" and "-" in c.text[cand.start:cand.end]
     if nxt is not None and (nxt.pos_ in ("NOUN", "ADJ") or hyphenated and nxt.pos_ == "PROPN") and \
             cand.kind in ("money", "percent", "measure") and \
             not _is_date_tok(c, nxt) and nxt.lower_ not in ("a", "per", "each", "worth"):
@@ -477,24 +557,65 @@ def _what(c: _Ctx, cand: _Cand) -> str | None:
     return _from_verb(c, cand, toks, avoid)
 
 
-def cand_text(c: _Ctx, cand: _Cand) -> str:
-    return c.text[cand.start:cand.end]
+def _count_what(c: _Ctx, cand: _Cand) -> str | None:
+    """A count that a level verb reports ("wine exports rose to 95 million bottles") measures the
+    verb's subject; any other count names what it counts."""
+    toks = c.tokens(cand.start, cand.end)
+    head = toks[-1] if len(toks) else None
+    if head is None or head.dep_ not in ("pobj", "dobj", "attr"):
+        return None
+    v = head.head.head if head.dep_ == "pobj" and head.head.lower_ in ("to", "at") else head.head
+    if v.pos_ not in ("VERB", "AUX") or v.lemma_.lower() not in _LEVEL_VERBS:
+        return None
+    s = _subject(c, v)
+    return _phrase(c, s) if s is not None and not _is_actor(c, s) else None
 
 
 def _head_of_np(sp, i: int):
-    """The last noun of the noun run starting at token ``i``."""
+    """The last noun of the noun run starting at token ``i`` (articles, numbers, adjectives and
+    a possessive first)."""
     head = None
     k = i
-    while k < len(sp) and k - i < 6:
+    while k < len(sp) and k - i < 7:
         t = sp[k]
         if t.pos_ in ("NOUN", "PROPN"):
             head = t
-        elif head is not None and (t.text in ("-", "–") or t.pos_ == "ADJ"):
-            pass                      # the Ayagoz–Bakhty railway line
-        elif head is not None or t.pos_ not in ("ADJ", "DET", "CCONJ") and t.tag_ not in ("VBN", "VBG"):
+        elif t.text in ("-", "–") or head is not None and t.pos_ == "ADJ":
+            pass                      # the Ayagoz–Bakhty railway line, non-oil trade
+        elif head is None and t.tag_ == "VBG" and k == i:
+            return t                  # "on rebuilding roads"
+        elif head is not None or t.pos_ not in ("ADJ", "DET", "CCONJ", "NUM") and t.tag_ not in ("VBN", "VBG", "PRP$"):
             break
         k += 1
     return head
+
+
+def _is_actor(c: _Ctx, tok) -> bool:
+    """A country, organisation or person (who pays or receives), not a measured quantity."""
+    if tok.ent_type_ in ("GPE", "ORG", "NORP", "PERSON") or tok.lemma_.lower() in _ACTOR_HEADS:
+        return True
+    e = c.ents.entity_at(tok.idx, tok.idx + len(tok))
+    return e is not None and e.type in ("PERSON", "ORG", "GPE")
+
+
+def _purpose(c: _Ctx, v, avoid) -> str | None:
+    """What money is for: "give ... for the construction of schools", "spend ... on roads",
+    "give ... to support reforms"."""
+    for ch in v.children:
+        if ch.dep_ == "prep" and ch.lower_ in ("for", "on"):
+            p = next((g for g in ch.children if g.dep_ in ("pobj", "pcomp")), None)
+            if p is not None and not _is_actor(c, p) and not _is_date_tok(c, p):
+                return _phrase(c, p, avoid=avoid) if p.pos_ != "VERB" else _verb_phrase(p)
+        if ch.dep_ in ("xcomp", "advcl") and ch.pos_ == "VERB" and any(g.lower_ == "to" for g in ch.children):
+            obj = next((g for g in ch.children if g.dep_ == "dobj"), None)
+            if obj is not None:
+                return _phrase(c, obj, avoid=avoid)
+    return None
+
+
+def _verb_phrase(v) -> str:
+    obj = next((g for g in v.children if g.dep_ == "dobj"), None)
+    return f"{v.text} {obj.text}" if obj is not None else v.text
 
 
 def _from_verb(c: _Ctx, cand: _Cand, toks, avoid) -> str | None:
@@ -526,7 +647,7 @@ def _from_verb(c: _Ctx, cand: _Cand, toks, avoid) -> str | None:
     if lemma in _CHANGE and (prep == "by" or (cand.kind == "percent" and prep not in ("to", "at", "for", "of"))):
         change = _CHANGE[lemma]
     # raise the share to 15% / put their losses at 24 mln tenge / build a plant for $3 billion
-    if prep in ("to", "by", "at", "for"):
+    if prep in ("to", "by", "at", "for") or any(x in ("to", "by") for x in preps):
         obj = next((ch for ch in v.children if ch.dep_ == "dobj" and ch.i not in span), None)
         if obj is not None:
             if obj.pos_ == "PRON":
@@ -535,17 +656,29 @@ def _from_verb(c: _Ctx, cand: _Cand, toks, avoid) -> str | None:
             return f"{p} {change}" if p and change and prep == "by" else p
     if v.dep_ in ("acl", "amod") and v.head.pos_ in ("NOUN", "PROPN"):
         return _phrase(c, v.head, avoid=avoid)
-    if prep is None and cand.kind == "money" and lemma in _VERB_NOUNS and lemma != "cost":
-        return _VERB_NOUNS[lemma]
     s = _subject(c, v)
     if s is not None and avoid[0] <= s.i <= avoid[1]:
         return None                       # the amount is the subject
+    if s is not None and cand.kind == "count" and lemma not in _CHANGE and lemma not in _STATE_VERBS:
+        return None                       # "detained 12 fishermen": the count names itself
+    if s is None or _is_actor(c, s):
+        # who gives, lends or spends is not what is measured: the purpose, the object, the act
+        if cand.kind == "money":
+            if lemma in _LOAN_VERBS:
+                return _VERB_NOUNS.get(lemma)     # "lend $1.2 bn to build wind farms" measures a loan
+            return _purpose(c, v, avoid) or (_VERB_NOUNS.get(lemma) if prep is None else None)
+        obj = next((ch for ch in v.children if ch.dep_ == "dobj" and ch.i not in span and not ch.like_num
+                    and ch.ent_type_ not in ("MONEY", "CARDINAL", "PERCENT", "QUANTITY")), None)
+        p = _phrase(c, obj, avoid=avoid) if obj is not None else None
+        if p:
+            return p                      # "Georgia received 7.1 million visitors, 23% more"
+        return _VERB_NOUNS.get(lemma)
     if cand.kind == "percent" and prep == "for" and lemma in _SHARE_VERBS:
         p = _phrase(c, s, avoid=avoid)
         return f"{p} share" if p else None
     p = _phrase(c, s, avoid=avoid)
     if p is None:
-        return _VERB_NOUNS.get(lemma) if cand.kind == "money" and prep is None else None
+        return None
     if change:
         return f"{p} {change}"
     if lemma == "cost":
@@ -558,8 +691,13 @@ def _from_verb(c: _Ctx, cand: _Cand, toks, avoid) -> str | None:
 # -- period -------------------------------------------------------------------------------------
 
 def _date_value(c: _Ctx, d: DateMention) -> tuple[str, int, int] | None:
-    if d.type != "DATE" or not _DATE_VALUE.match(d.value or ""):
+    """A date that can be a figure's period: a year, month, quarter, half or season (a day or a
+    time dates an event, not a figure), not after "since"/"from"/"until"."""
+    if d.type != "DATE" or not _DATE_VALUE.match(d.value or "") or _EVENT_DATE.match(d.value):
         return None
+    before = c.text[max(0, d.start - 16):d.start].lower().split()
+    if before and (before[-1] in _PERIOD_SKIP or "than" in before[-2:]):
+        return None                     # "since 2019", "23% more than in 2022": not the figure's time
     return d.value, d.start, d.end
 
 
@@ -580,28 +718,67 @@ def _periods(c: _Ctx, s: int, e: int) -> list[tuple[str, int, int]]:
     return sorted(out, key=lambda x: x[1])
 
 
-def _periods_for(cands: list[_Cand], periods) -> dict[int, str]:
+def _reduced_relative(v) -> bool:
+    """"a grant agreed in 2022" parsed as an adverbial clause: a bare participle after a noun."""
+    prev = v.doc[v.i - 1] if v.i > 0 else None
+    return (v.tag_ in ("VBN", "VBD") and prev is not None and prev.pos_ in ("NOUN", "PROPN")
+            and not any(ch.dep_ in ("nsubj", "nsubjpass", "mark", "aux", "auxpass") for ch in v.children))
+
+
+def _clause_root(tok):
+    """The verb heading a token's clause family: climbs through prepositions, complements and
+    coordinated or adverbial verbs, stops at a relative or participial clause ("a grant agreed
+    in 2022") and at the sentence root."""
+    cur = tok
+    for _ in range(12):
+        if cur.pos_ in ("VERB", "AUX") and (
+                cur.dep_ not in ("aux", "auxpass", "xcomp", "advcl", "conj", "pcomp", "ccomp")
+                or cur.dep_ == "advcl" and (any(ch.dep_ == "mark" and ch.lower_ in _EVENT_MARKS for ch in cur.children)
+                                            or _reduced_relative(cur))):
+            return cur                  # "... since the ban was introduced in 2023" is its own event
+        if cur.head is cur:
+            return cur
+        cur = cur.head
+    return cur
+
+
+def _same_clause(c: _Ctx, cand: _Cand, period: tuple[str, int, int]) -> bool:
+    """Whether a date belongs to the amount's clause ("In 2023, trade grew by 30%, reaching
+    $41 bn"), not to another event ("a $45 million grant agreed in 2022") or a list item."""
+    lo, hi = min(cand.end, period[2]), max(cand.start, period[1])
+    if any(ch in c.text[lo:hi] for ch in ":;"):
+        return False
+    toks, dtoks = c.tokens(cand.start, cand.end), c.tokens(period[1], period[2])
+    if not len(toks) or not len(dtoks):
+        return True
+    return _clause_root(toks[-1]).i == _clause_root(dtoks[-1]).i
+
+
+def _periods_for(c: _Ctx, cands: list[_Cand], periods) -> dict[int, str]:
     """Each date belongs to the amount just before it ("$27.8 billion in 2023 and $13.1 billion in
     2024"); a date before every amount ("In 2023, trade grew by 30%, reaching $41 bn") belongs
-    to all that have none of their own; failing both, the nearest date."""
+    to all that have none of their own; failing both, the nearest date of the same clause."""
     out: dict[int, str] = {}
     owned: dict[int, str] = {}
-    free: list[str] = []
-    for value, ps, pe in periods:
-        before = [x for x in cands if x.end <= ps]
+    free: list[tuple[str, int, int]] = []
+    for p in periods:
+        before = [x for x in cands if x.end <= p[1]]
         if before:
             owner = max(before, key=lambda x: x.end)
-            owned.setdefault(id(owner), value)
+            if _same_clause(c, owner, p):
+                owned.setdefault(id(owner), p[0])
         else:
-            free.append(value)
+            free.append(p)
     for x in cands:
+        mine = [p for p in free if _same_clause(c, x, p)]
         if id(x) in owned:
             out[id(x)] = owned[id(x)]
-        elif free:
-            out[id(x)] = free[-1]
-        elif periods:
-            near = min(periods, key=lambda p: min(abs(p[1] - x.end), abs(x.start - p[2])))
-            out[id(x)] = near[0]
+        elif mine:
+            out[id(x)] = mine[-1][0]
+        elif x.kind == "percent":           # "rose 5% to $43.8 billion in 2024": the rate shares the year
+            near = [p for p in periods if _same_clause(c, x, p)]
+            if near:
+                out[id(x)] = min(near, key=lambda p: min(abs(p[1] - x.end), abs(x.start - p[2])))[0]
     return out
 
 
@@ -619,7 +796,7 @@ def find_amounts(doc: Document, sp, ents: DocEntities, dates: list[DateMention])
         by_sent.setdefault(c.sent_of(cand.start), []).append(cand)
     out: list[Amount] = []
     for (s, e), group in by_sent.items():
-        periods = _periods_for(group, _periods(c, s, e))
+        periods = _periods_for(c, group, _periods(c, s, e))
         countries = ents.countries_in(s, e)
         if not countries:      # "In 2024, bilateral trade reached ...": the paragraph says whose
             ps = c.text.rfind("\n", 0, s) + 1
@@ -627,7 +804,7 @@ def find_amounts(doc: Document, sp, ents: DocEntities, dates: list[DateMention])
             countries = ents.countries_in(ps, len(c.text) if pe < 0 else pe)
         for cand in group:
             _qualify(c, cand)
-            what = cand.what if cand.kind == "count" else _what(c, cand)
+            what = _what(c, cand) if cand.kind != "count" else (_count_what(c, cand) or cand.what)
             out.append(Amount(
                 id=f"{doc.id}-a{cand.start}", doc_id=doc.id, text=doc.text[cand.start:cand.end],
                 value=cand.value, unit=cand.unit, what=what, qualifier=cand.qualifier,

@@ -1,9 +1,12 @@
 """Quotes: direct quotations between marks and reported speech, with resolved speakers.
 
+Conventions follow the project's annotation guidelines (eval/devset/README.md).
+
 Direct quotes
-  * Marks: “ ”, « », „ “, ‘ ’ (a ’ between letters is an apostrophe) and straight " ".
-    Only the outermost pair counts; a quote left open at a paragraph's end continues when
-    the next paragraph opens with a mark (the news convention for long quotes).
+  * Marks: “ ”, « », „ “, ‘ ’ and straight " " and ' ' (a ’ or ' between letters, or
+    after a plural s before a lower-case word, is an apostrophe). Only the outermost pair
+    counts; a quote left open at a paragraph's end continues when the next paragraph opens
+    with a mark (the news convention for long quotes).
   * A quote that stands as a clause of its own (at a paragraph start or after : , . — ()
     takes its attribution from the clause right after it (“...,” Tokayev said / said
     Tokayev / he told reporters) or, failing that, from the clause before it, which must end
@@ -11,23 +14,28 @@ Direct quotes
     paragraph).
   * Parts separated only by punctuation or by the attribution clause are one quote
     (“We are ready,” she said, “to expand ...”): evidence holds every part, ``text`` joins
-    them with a space, ``start``/``end`` are the first part's.
-  * A quoted fragment inside a sentence (the “unprecedented” pace, a “reliable strategic
-    partner”) is a quote only when the first verb above it in the parse is a speech or
-    appraisal verb (praised, described, said ...; also through one reported clause:
-    said his government was “ready ...”). Otherwise it is a scare quote or a name and is
-    skipped, as are Title-Case names (the “Year of Tourism”).
+    them with a space, ``start``/``end`` are the first part's. The comma before the
+    attribution is dropped; a final full stop is kept.
+  * A quoted fragment inside a sentence is a quote only when the first verb above it in the
+    parse is a speech or appraisal verb (praised the “unprecedented” pace, calling it 'a
+    sovereign decision') and it is not inside a reported clause (then it is part of that
+    clause). Otherwise it is a scare quote or a name and is skipped, as are Title-Case names
+    (the “Year of Tourism”) and parts of names or terms (the "mad cow" disease).
   * A standalone quote of 5+ words with no attribution is kept with speaker None.
 
-Reported speech (direct False): a speech verb with a clausal complement (Tokayev said
-that ..., X noted/stressed that ...; also "..., said X") and "According to X, ..." sentences.
-``text`` is the reported clause. Clauses that contain a direct quote are left to it.
+Reported speech (direct False): a speech verb with its clause, "Tokayev said (that) ...",
+"X noted/stressed that ...", "CLAUSE, the ministry said", "CLAUSE, said X", "According to X,
+CLAUSE" (not "according to customs data"). The parse gives the clause when it can; the
+surface pattern (a comma before the speaker, "that" after the verb) when it cannot. ``text``
+is the clause without a leading "that" or dateline. Clauses that are mostly a direct quote are
+left to it.
 
 Speakers: the verb's subject (climbing through "..., stating," and "reaching ..."), an
-appositive name preferred (the minister, Arman Zhaksybekov). Names go through the document's
-entity resolver; a bare role keeps its words and country ("Kazakh foreign ministry", KAZ).
-A pronoun is whatever the resolver says; when it knows nothing, he/she falls back to the
-nearest preceding person named as a subject or speaker within two paragraphs; else None.
+appositive name preferred (the minister, Arman Zhaksybekov; agency head Timur Ospanov).
+Names go through the document's entity resolver; a bare role keeps its words and country
+("Kazakh foreign ministry", KAZ); "a statement from X" speaks for X. A pronoun is whatever the
+resolver says; when it knows nothing, he/she falls back to the nearest preceding person named
+as a main-clause subject or speaker within two paragraphs; else None.
 Vocabulary: ``knowledge/quotes.json``.
 """
 from __future__ import annotations
@@ -62,6 +70,7 @@ _OPENERS = set(_MARKS)
 _ALL_MARKS = set(_MARKS) | set(_MARKS.values())
 _INTRO_END = ":,;.!?—–-("
 _SUBJ = ("nsubj", "nsubjpass")
+_SPEAKER_LINKS = frozenset({"of", "in", "from", "at", "for", "and", "'s", "’s", "'", "’", "-", "–"})
 _DATELINE = re.compile(r"[A-Z][A-Z'’.\- ]{2,}(?:,[^—–\n]{0,40})?\s+[—–-]+\s+")
 
 
@@ -109,10 +118,6 @@ class _Text:
         j = bisect.bisect_left(self.tok_starts, end)
         return self.sp[i:j]
 
-    def token_at(self, pos: int):
-        i = bisect.bisect_right(self.tok_starts, pos) - 1
-        return self.sp[i] if i >= 0 else None
-
     def in_quote(self, pos: int) -> bool:
         i = bisect.bisect_right(self.quoted_starts, pos) - 1
         return i >= 0 and self.quoted[i][0] <= pos < self.quoted[i][1]
@@ -133,7 +138,7 @@ def _is_apostrophe(text: str, k: int, end: int) -> bool:
         return True                          # Kazakhstan’s, don’t
     if prev == "s" and nxt == " " and k + 2 < end and text[k + 2].islower():
         # countries’ delegates: a possessive, unless no later ’ could close the quote
-        return any(text[j] == "’" and not (j + 1 < end and text[j + 1].isalnum())
+        return any(text[j] == text[k] and not (j + 1 < end and text[j + 1].isalnum())
                    for j in range(k + 1, end))
     return False
 
@@ -144,6 +149,8 @@ def _can_open(text: str, i: int, ps: int, pe: int) -> bool:
     nxt = text[i + 1] if i + 1 < pe else " "
     if ch in ('"', "‘"):
         return not prev.isalnum() and not nxt.isspace()
+    if ch == "'":                       # 'a sovereign decision': a mark only before a word
+        return (prev.isspace() or prev in "(—–") and nxt.isalnum()
     return True
 
 
@@ -158,7 +165,7 @@ def _scan(text: str, ps: int, pe: int, para: int) -> list[_Span]:
         closer, depth, k = _MARKS[ch], 1, i + 1
         while k < pe:
             c = text[k]
-            if c == closer and not (closer == "’" and _is_apostrophe(text, k, pe)):
+            if c == closer and not (closer in "’'" and _is_apostrophe(text, k, pe)):
                 depth -= 1
                 if depth == 0:
                     break
@@ -166,6 +173,9 @@ def _scan(text: str, ps: int, pe: int, para: int) -> list[_Span]:
                 depth += 1
             k += 1
         unclosed = k >= pe
+        if unclosed and ch == "'":
+            i += 1                            # a straight apostrophe never opens a long quote
+            continue
         if unclosed and text[ps:i].strip(" \t") and not text[ps:i].rstrip().endswith(":"):
             i += 1                            # a stray mark mid-paragraph: not a quote
             continue
@@ -256,6 +266,9 @@ def _subject(v):
         if tok.head is tok or tok.dep_ == "ccomp":
             break
         tok = tok.head
+    prev = v.doc[v.i - 1] if v.i > 0 else None
+    if prev is not None and prev.pos_ in ("NOUN", "PROPN") and v.pos_ == "VERB":
+        return prev                     # "..., the Azerbaijani Foreign Ministry said" parsed as an apposition
     return None
 
 
@@ -479,8 +492,12 @@ def find_quotes(doc: Document, sp, ents: DocEntities) -> list[Quote]:
         v = _fragment_verb(t, s)
         if v is not None:
             found.append((s.start, ("fragment", s, v)))
-    for q in _reported(t):
+    reported = _reported(t)
+    for q in reported:
         found.append((q[0], ("reported",) + q))
+    # a quoted fragment inside a reported clause is part of that clause, not a quote of its own
+    found = [f for f in found if f[1][0] != "fragment" or
+             not any(a <= f[1][1].start and f[1][1].end <= b for a, b, _v, _s in reported)]
     found.sort(key=lambda x: x[0])
 
     out: dict[str, Quote] = {}
@@ -544,43 +561,110 @@ def _reported(t: _Text) -> list[tuple[int, int, object, object]]:
             continue
         if any(c.dep_ == "neg" for c in v.children):
             continue
-        head = v
-        if v.lemma_ == "point":
-            head = next((c for c in v.children if c.dep_ == "prt" and c.lower_ == "out"), v)
-        comps = [c for c in head.children if c.dep_ == "ccomp"]
-        if not comps:
-            continue
-        # "said that A had grown ... and that B": the parser may split it into two complements
-        comps = [c for c in comps if (c.i > v.i) == (comps[0].i > v.i)]
-        lo, hi = comps[0].left_edge.i, max(c.right_edge.i for c in comps)
-        doc = v.doc
-        while lo <= hi and (doc[lo].lower_ == "that" and doc[lo].dep_ == "mark" or doc[lo].is_punct):
-            lo += 1
-        while hi >= lo and doc[hi].is_punct and doc[hi].text not in _ALL_MARKS:
-            hi -= 1
-        if hi - lo < 2:
-            continue
-        if not any(g.dep_ in ("nsubj", "nsubjpass", "expl", "csubj") for c in comps for g in c.children):
-            continue    # no clause of its own ("... declared in 1983 is recognized"): a parse slip
-        start, end = _trim(t.text, doc[lo].idx, doc[hi].idx + len(doc[hi]))
-        for qs, qe in t.quotes_over(start, end):
-            if start <= qs and end < qe <= end + 2:
-                end = qe          # keep a closing mark that ends the clause: there is "still a hope."
-        if any(not (start <= qs and qe <= end + 2) for qs, qe in t.quotes_over(start, end)):
-            continue    # direct speech, or only partly reported: left to the direct quote
-        if t.text.count("\n", start, end):
-            continue
         subj = _subject(v)
         if subj is None or (subj.pos_ == "PRON" and subj.lower_ in _NON_SPEAKER_PRON) \
                 or _name_token(subj).lower_ in _NON_SPEAKER_HEADS:
             continue
-        if start <= subj.idx < end:
+        span = _clause_before(t, v, subj) or _clause_by_parse(t, v) or _clause_after(t, v)
+        if span is None:
             continue
-        if any(s < end and start < e for s, e in taken):
+        start, end = _trim(t.text, *span)
+        for qs, qe in t.quotes_over(start, end):
+            if start <= qs and end < qe <= end + 2:
+                end = qe          # keep a closing mark that ends the clause: there is "still a hope."
+        inside = t.quotes_over(start, end)
+        if any(not (start <= qs and qe <= end + 2) for qs, qe in inside) or \
+                sum(qe - qs for qs, qe in inside) * 2 > end - start:
+            continue    # direct speech, or only partly reported: left to the direct quote
+        for qs, qe in t.quotes_over(start, end):
+            if re.match(r",\s+(?:a|an|the|which)\b", t.text[qe:end]):
+                end = qe          # '... “ready to expand the route”, a reference to ...': the gloss is ours
+        if end - start < 10 or t.text.count("\n", start, end) or ";" in t.text[min(end, v.idx):max(start, v.idx)]:
+            continue
+        if start <= subj.idx < end or any(s_ < end and start < e for s_, e in taken):
             continue
         out.append((start, end, v, subj))
     return out
 
+
+def _finite(toks) -> bool:
+    """Whether tokens hold a clause (a verb that is not a bare participle)."""
+    return any(x.tag_ in ("MD", "VBD", "VBZ", "VBP", "VB") for x in toks)
+
+
+def _unit(t: _Text, v) -> tuple[int, int]:
+    """Token range of the sentence around ``v``, cut at the paragraph and at semicolons."""
+    doc, sent = v.doc, v.sent
+    p = t.paras[t.para_of(v.idx)]
+    lo, hi = sent.start, sent.end
+    while lo < v.i and (doc[lo].idx < p[0] or any(x.text == ";" for x in doc[lo:v.i])):
+        lo += 1
+    while hi > v.i + 1 and (doc[hi - 1].idx >= p[1] or any(x.text == ";" for x in doc[v.i:hi])):
+        hi -= 1
+    return lo, hi
+
+
+def _clause_before(t: _Text, v, subj) -> tuple[int, int] | None:
+    """"CLAUSE, the ministry said" / "CLAUSE, said Tokayev": everything before the comma."""
+    doc = v.doc
+    lo, _hi = _unit(t, v)
+    left = v.i
+    if subj.i < v.i:                    # walk back over the speaker's words to the comma
+        while left - 1 > lo and left > v.i - 14 and doc[left - 1].text != "," and (
+                doc[left - 1].pos_ in ("PROPN", "NOUN", "ADJ", "DET", "NUM", "PRON") or
+                doc[left - 1].lower_ in _SPEAKER_LINKS):
+            left -= 1
+        if subj.i < left - 1:
+            return None                 # "X declined ..., saying ...": the speaker is in the left clause
+    if left - 1 <= lo or doc[left - 1].text != ",":
+        return None
+    toks = doc[lo:left - 1]
+    if not _finite(toks):
+        return None
+    return toks[0].idx, toks[-1].idx + len(toks[-1])
+
+
+def _clause_by_parse(t: _Text, v) -> tuple[int, int] | None:
+    """The clausal complement(s) after the verb: "said (that) CLAUSE"."""
+    head = v
+    if v.lemma_ == "point":
+        head = next((c for c in v.children if c.dep_ == "prt" and c.lower_ == "out"), v)
+    comps = [c for c in head.children if c.dep_ == "ccomp" and c.i > v.i]
+    if not comps or not any(g.dep_ in ("nsubj", "nsubjpass", "expl", "csubj") for c in comps for g in c.children):
+        return None     # no clause of its own ("... declared in 1983 is recognized"): a parse slip
+    doc = v.doc
+    # "said that A had grown ... and that B": the parser may split it into two complements
+    lo, hi = comps[0].left_edge.i, max(c.right_edge.i for c in comps)
+    while lo <= hi and (doc[lo].lower_ == "that" and doc[lo].dep_ == "mark" or doc[lo].is_punct):
+        lo += 1
+    while hi >= lo and doc[hi].is_punct and doc[hi].text not in _ALL_MARKS:
+        hi -= 1
+    if hi - lo < 2:
+        return None
+    return doc[lo].idx, doc[hi].idx + len(doc[hi])
+
+
+def _clause_after(t: _Text, v) -> tuple[int, int] | None:
+    """When the parse has no complement: "said (in a statement / to reporters) that CLAUSE" or
+    "said CLAUSE" up to the end of the sentence."""
+    doc = v.doc
+    _lo, hi = _unit(t, v)
+    j = v.i + 1
+    while j < min(hi, v.i + 10) and doc[j].lower_ != "that" and doc[j].text not in (".", "!", "?") \
+            and doc[j].text not in _ALL_MARKS:
+        j += 1
+    if j < hi and doc[j].lower_ == "that":
+        first = j + 1
+    elif v.i + 1 < hi and v.lemma_ == "say" and doc[v.i + 1].pos_ in ("DET", "PROPN", "NOUN", "PRON", "NUM", "ADJ"):
+        first = v.i + 1                 # "said the line would ...": only "say" drops its "that" freely
+    else:
+        return None
+    last = hi - 1
+    while last > first and doc[last].is_punct and doc[last].text not in _ALL_MARKS:
+        last -= 1
+    if last - first < 2 or not _finite(doc[first:last + 1]):
+        return None
+    return doc[first].idx, doc[last].idx + len(doc[last])
 
 
 def _trim(text: str, start: int, end: int) -> tuple[int, int]:

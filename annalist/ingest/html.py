@@ -11,7 +11,8 @@ def extract_html(html: str, url: str | None = None) -> dict[str, str | None] | N
     """Body text, title, outlet (site name) and date of an article page; None without a body."""
     result = trafilatura.bare_extraction(
         html, url=url, with_metadata=True, include_comments=False, include_tables=False,
-        include_images=False, include_links=False, deduplicate=True,
+        include_images=False, include_links=False,
+        deduplicate=False,  # trafilatura's cache is process-wide: a second copy of a page would lose its text
     )
     if result is None:
         return None
