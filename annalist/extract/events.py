@@ -27,13 +27,16 @@ Per sentence, in one pass over its tokens:
    object of the pattern's preposition; coordinated subjects of symmetric events ("X and Y
    met") are source and target. Phrases are resolved by ``DocEntities.actors_for_phrase``
    when the entity resolver offers it, else by a thin fallback over ``entity_at``/``countries_in``;
-   "the two sides" and "both delegations" are the document's two main countries.
+   a phrase the resolver does not know but that names an agent ("the teachers' union") is kept
+   as a name-only actor; "the two sides" and "both delegations" are the document's two main
+   countries (in a document about two countries).
 5. **When and where.** The date mention attached to the trigger's clause (else one inherited
    from the previous sentence of the same paragraph when that sentence is about an earlier
    happening and this one continues it), else the publication date. A date well before the
    publication date makes the event ``background``; one after it makes it ``planned``. The
    place is an "in/at <place>" of the clause (the visited country for a visit), else the place
-   of the document's other events that day, else the dateline.
+   of the document's other events that day, else the dateline, else the place the document
+   most often says things happened in.
 
 Events repeated in one document (same type, code family, actors, date and status) are merged
 into one record with every sentence as evidence.
@@ -54,13 +57,18 @@ from .actors import DocEntities
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Span, Token
 
-__all__ = ["find_events", "cameo_name", "plover_of"]
+__all__ = ["cameo_name", "find_events", "plover_of"]
 
 _BACKGROUND_DAYS = 14          # a happening that ended this long before publication is background
 _MAX_PER_TRIGGER = 3           # coordinated actors: at most this many events from one trigger
 _ISO = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
 _WEEK = re.compile(r"^(\d{4})-W(\d{2})$")
-_WEEKDAY = re.compile(r"^(on\s+)?(monday|tuesday|wednesday|thursday|friday|saturday|sunday)$", re.I)
+_WEEKDAY = re.compile(r"^(on\s+)?(monday|tuesday|wednesday|thursday|friday|saturday|sunday)$", re.IGNORECASE)
+_SCORE = re.compile(r"\b\d{1,2}-\d{1,2}\b(?!-)")
+_SPORTS_VERBS = frozenset({"meet", "beat", "defeat", "attack", "fight", "battle", "clash", "host", "visit", "shoot",
+                           "strike", "kill", "capture", "seize", "retake", "storm", "invade", "crush", "rout", "down"})
+_IDENTITY_PREPS = frozenset({"of", "from", "in", "at", "between", "with", "for", "representing", "inside", "within",
+                             "under", "to", "across", "throughout", "around", "near", "along", "outside"})
 _TEMPORAL_PREPS = frozenset({"during", "at", "after", "before", "following", "since", "in", "on", "amid", "ahead"})
 _COMPLEMENT_KINDS = frozenset({"intent", "threat", "reject", "demand", "appeal", "invite", "accuse", "plan"})
 _ACTOR_LABELS = ("GPE", "NORP", "ORG", "PERSON")
@@ -144,6 +152,7 @@ class _Lexicon:
         self.verbs = {lemma: [self._pat(p) for p in pats] for lemma, pats in raw["verbs"].items()}
         self.nouns = {lemma: [self._noun(p) for p in pats] for lemma, pats in raw["nouns"].items()}
         self.codes = cameo["codes"]
+        self.future_as_intent = bool(raw.get("future_as_intent", True))
 
     @staticmethod
     def _spec(items) -> _Spec:
@@ -204,7 +213,7 @@ def plover_of(code: str) -> str | None:
     return _lexicon().plover_of(code)
 
 
-def _keys(tok: "Token") -> list[str]:
+def _keys(tok: Token) -> list[str]:
     """Dictionary keys for a word: its lemma, its form, and plain de-inflections of the form (the
     small model's lemmatizer has gaps: "staged" -> "stag")."""
     lemma, low = tok.lemma_.lower(), tok.lower_
@@ -233,28 +242,28 @@ def _keys(tok: "Token") -> list[str]:
 
 @dataclass
 class _Hit:
-    trig: "Token"
-    words: list["Token"]
+    trig: Token
+    words: list[Token]
     t: str
     c: str
     m: str | None
     conf: float
-    src: list["Token"] = field(default_factory=list)       # head tokens of the source phrase(s)
-    tgt: list["Token"] = field(default_factory=list)
+    src: list[Token] = field(default_factory=list)       # head tokens of the source phrase(s)
+    tgt: list[Token] = field(default_factory=list)
     planned: bool = False
     negated: bool = False
     sym: bool = False
-    clause: list["Token"] = field(default_factory=list)    # tokens whose dates, places and topic count
+    clause: list[Token] = field(default_factory=list)    # tokens whose dates, places and topic count
     nominal: bool = False
-    tgt_alt: list[list["Token"]] = field(default_factory=list)   # later target slots, tried in turn
-    place: "Token | None" = None                           # the visited place of a planned visit
+    tgt_alt: list[list[Token]] = field(default_factory=list)   # later target slots, tried in turn
+    place: Token | None = None                           # the visited place of a planned visit
     past: bool = False                                     # 'previous meetings', 'earlier talks'
 
 
 class _Coder:
     """Codes one document; every lookup is by token index or lemma (linear per sentence)."""
 
-    def __init__(self, doc: Document, sp: "Doc", ents: DocEntities, dates: list[DateMention]):
+    def __init__(self, doc: Document, sp: Doc, ents: DocEntities, dates: list[DateMention]):
         self.doc, self.sp, self.ents = doc, sp, ents
         self.lx = _lexicon()
         self.pub = _pub_interval(doc)
@@ -267,6 +276,7 @@ class _Coder:
         self.dates_by_owner = self._index_dates(dates)
         self._pair: list[Actor] | None = None
         self._pair_seen = -1
+        self._goal_depth = 0
         self.line_of, self.line_span = _lines(sp, doc.text)
         self.dateline_end = _dateline_end(doc)
         self.background_used: DateMention | None = None   # set by build(): a background date of this sentence
@@ -275,7 +285,7 @@ class _Coder:
 
     # -- words -----------------------------------------------------------------------------------
 
-    def vkey(self, tok: "Token") -> str | None:
+    def vkey(self, tok: Token) -> str | None:
         """The verb dictionary key of a verb token, or None."""
         k = self.vkeys.get(tok.i, "")
         if k != "":
@@ -286,12 +296,17 @@ class _Coder:
         self.vkeys[tok.i] = k
         return k
 
-    def nkey(self, tok: "Token") -> str | None:
+    def nkey(self, tok: Token) -> str | None:
         if tok.pos_ not in ("NOUN", "PROPN"):
             return None
+        i = tok.i
+        if i >= 2 and self.sp[i - 1].text == "-":        # "sit-in", split by the tokenizer
+            joined = f"{self.sp[i - 2].lower_}-{tok.lower_}"
+            if joined in self.lx.nouns:
+                return joined
         return next((key for key in _keys(tok) if key in self.lx.nouns), None)
 
-    def in_class(self, tok: "Token", spec: _Spec) -> bool:
+    def in_class(self, tok: Token, spec: _Spec) -> bool:
         keys = _keys(tok)
         if any(k in spec.lemmas for k in keys):
             return True
@@ -303,7 +318,7 @@ class _Coder:
                 return True
         return False
 
-    def heads(self, tok: "Token") -> list["Token"]:
+    def heads(self, tok: Token) -> list[Token]:
         """A phrase's head words: itself, its conjuncts, and the noun of a partitive or
         quantity ('two of its nationals', '700 kg of medicine', 'part of a stronghold')."""
         out = [tok] + [c for c in tok.conjuncts if c.i > tok.i]
@@ -315,7 +330,7 @@ class _Coder:
                         out.extend(g for g in c.children if g.dep_ == "pobj")
         return out
 
-    def head_words(self, tok: "Token") -> list["Token"]:
+    def head_words(self, tok: Token) -> list[Token]:
         """heads() plus compound and adjectival modifiers ('NATO peacekeeping troops')."""
         out = self.heads(tok)
         for h in list(out):
@@ -340,6 +355,8 @@ class _Coder:
             span = self.sp.char_span(m.start, m.end, alignment_mode="expand")
             if span is None or len(span) == 0:
                 continue
+            if span.root.head.lower_ in self.lx.m["non_dating_preps"] and span.root.dep_ == "pobj":
+                continue          # "since the 1987 coup", "until 9 November": not when it happened
             t, steps = span.root, 0
             while t.head.i != t.i and steps < 12:
                 t = t.head
@@ -357,7 +374,7 @@ class _Coder:
             owners.setdefault(t.i, []).append(m)
         return owners
 
-    def clause_date(self, tok: "Token") -> DateMention | None:
+    def clause_date(self, tok: Token) -> DateMention | None:
         """The date of a word: its own, or (for a verb) that of its temporal adjunct ('signed during
         the 2022 state visit', 'commended ... during an Oct. 17 meeting')."""
         ms = self.dates_by_owner.get(tok.i)
@@ -371,12 +388,8 @@ class _Coder:
                             return self.dates_by_owner[g.i][0]
         return None
 
-    def has_dates(self, sent: "Span") -> bool:
+    def has_dates(self, sent: Span) -> bool:
         return any(self.sp[i].sent.start == sent.start for i in self.dates_by_owner if sent.start <= i < sent.end)
-
-    def _nominal_noun(self, t: "Token") -> bool:
-        k = self.nkey(t)
-        return k is not None and any(p.nominal for p in self.lx.nouns[k])
 
     # -- quotes ----------------------------------------------------------------------------------
 
@@ -386,7 +399,7 @@ class _Coder:
 
     # -- actors ----------------------------------------------------------------------------------
 
-    def phrase(self, tok: "Token", with_conj: bool = True) -> tuple[int, int]:
+    def phrase(self, tok: Token, with_conj: bool = True) -> tuple[int, int]:
         """Character span of the noun phrase headed by tok: without its clauses, its date
         modifiers, an 'including ...' list, and never beyond its line."""
         lo, hi = self.line_span[self.line_of[tok.i]]
@@ -405,9 +418,10 @@ class _Coder:
                     continue
                 if c.dep_ == "appos" and t is not tok:
                     continue
-                if c.dep_ == "prep" and (c.lower_ in lists or any(
-                        g.ent_type_ in ("DATE", "TIME") for g in c.children if g.dep_ == "pobj")):
-                    continue      # "the governor on Monday", "documents, including ..."
+                if c.dep_ == "prep" and (c.lower_ in lists or c.lower_ not in _IDENTITY_PREPS or any(
+                        g.ent_type_ in ("DATE", "TIME") for g in c.children if g.dep_ == "pobj") or (
+                        c.lower_ in ("for", "to", "with") and (t.pos_ == "PROPN" or t.ent_type_ == "PERSON"))):
+                    continue      # "the governor on Monday", "documents, including ...", "Kabila for talks on ..."
                 if c.ent_type_ in ("DATE", "TIME") and c.dep_ == "npadvmod":
                     continue
                 stack.append(c)
@@ -421,7 +435,7 @@ class _Coder:
             left += 1
         return self.sp[left].idx, self.sp[right].idx + len(self.sp[right])
 
-    def actors(self, tok: "Token | None") -> list[Actor]:
+    def actors(self, tok: Token | None) -> list[Actor]:
         if tok is None or tok.lemma_.lower() in self.lx.m["non_actor_heads"]:
             return []      # "a bomb attack in Khobar killed ...": a place, not an actor
         start, end = self.phrase(tok)
@@ -439,11 +453,11 @@ class _Coder:
         self.actor_cache[key] = found
         return found
 
-    def _fallback_actors(self, tok: "Token") -> list[Actor]:
+    def _fallback_actors(self, tok: Token) -> list[Actor]:
         """Entities of the phrase (its head first), one per coordinated conjunct."""
         out: list[Actor] = []
         for h in [tok] + [c for c in tok.conjuncts if c.i > tok.i]:
-            if h.lower_ in self.lx.m["pronouns"] or h.lower_ in self.lx.m["relative_pronouns"]:
+            if _pronoun(h, self.lx):
                 continue
             start, end = self.phrase(h, with_conj=False)
             e = self.ents.entity_at(h.idx, h.idx + len(h))
@@ -499,7 +513,7 @@ class _Coder:
             self._pair = [self._country_actor(c) for c, _ in top] if bilateral else []
         return self._pair
 
-    def subject(self, v: "Token") -> "Token | None":
+    def subject(self, v: Token) -> Token | None:
         """_subject(), corrected for a dateline read as the subject ('ASTANA -- President X and ...')
         and for a subject on another line (a heading glued to the sentence)."""
         s = _subject(v, self.lx)
@@ -526,7 +540,7 @@ class _Coder:
                     break
         return s
 
-    def collective(self, tok: "Token | None") -> bool:
+    def collective(self, tok: Token | None) -> bool:
         """'the two countries', 'both delegations', 'the ministers', 'the sides'."""
         if tok is None:
             return False
@@ -538,10 +552,10 @@ class _Coder:
 
     # -- the sentence pass -----------------------------------------------------------------------
 
-    def code_sentence(self, sent: "Span") -> list[_Hit]:
-        verbs: list["Token"] = []
-        nouns: list["Token"] = []
-        speech: list["Token"] = []
+    def code_sentence(self, sent: Span) -> list[_Hit]:
+        verbs: list[Token] = []
+        nouns: list[Token] = []
+        speech: list[Token] = []
         for tok in sent:
             if self.vkey(tok) is not None:
                 verbs.append(tok)
@@ -551,6 +565,9 @@ class _Coder:
                 speech.append(tok)
         if not verbs and not nouns:
             return []
+        if _SCORE.search(sent.text) or sum(t.lower_ in self.lx.m["sports_words"] for t in sent) >= 2:
+            # "seeded X beat Y 15-4", "the team will meet Liverpool in the final"
+            verbs = [t for t in verbs if self.vkey(t) not in _SPORTS_VERBS]
         hits: list[_Hit] = []
         for tok in speech:       # "X said Y must ...": a demand; the inner action is not coded
             if not self.in_quote(tok.idx):
@@ -580,7 +597,7 @@ class _Coder:
             return len(acts) >= 2
         return True
 
-    def hypothetical(self, tok: "Token") -> bool:
+    def hypothetical(self, tok: Token) -> bool:
         """In a conditional clause ('if they attack', 'until they seize', 'before they demobilize'),
         or a mere possibility under one ('if talks fail, the rebels could attack')."""
         if any(c.dep_ == "aux" and c.lower_ in ("could", "might", "may") for c in tok.children) and any(
@@ -602,7 +619,7 @@ class _Coder:
             steps += 1
         return False
 
-    def modifier(self, tok: "Token") -> bool:
+    def modifier(self, tok: Token) -> bool:
         """Not a report of an event: a participle that only describes a noun ('the newly signed
         agreements', 'a UN-brokered deal', 'the curfew imposed in Sudan': kept when it has its own
         agent or date), a purpose ('came to sign', 'a pleasure to visit Beijing') or a topic
@@ -647,16 +664,17 @@ class _Coder:
         if tok.dep_ == "acl":
             if tok.tag_ == "VBG":
                 # "issued a declaration demanding that ...": a verbal act of the document's author
-                kinds = {p.kind for p in self.lx.verbs[self.vkey(tok)]}
+                key = self.vkey(tok)
+                kinds = {p.kind for p in self.lx.verbs[key]} if key else set()
                 return not (kinds & {"demand", "appeal", "accuse", "threat", "reject"}
                             and tok.head.lemma_.lower() in self.lx.m["documents"])
             if tok.tag_ == "VBN":
-                return not (any(c.dep_ == "agent" for c in tok.children) or tok.i in self.dates_by_owner)
+                return not (any(c.dep_ == "agent" for c in tok.children) or self.clause_date(tok) is not None)
         return False
 
     # -- "X said Y must ..." ----------------------------------------------------------------------
 
-    def obligation(self, say: "Token") -> _Hit | None:
+    def obligation(self, say: Token) -> _Hit | None:
         lx = self.lx
         for c in say.children:
             if c.dep_ != "ccomp":
@@ -677,7 +695,7 @@ class _Coder:
                 continue
             subj = next((g for g in c.children if g.dep_ in ("nsubj", "nsubjpass")), None)
             speaker = self.subject(say)
-            if subj is None or speaker is None or subj.lower_ in lx.m["pronouns"] or subj.lower_ == "there" \
+            if subj is None or speaker is None or _pronoun(subj, lx) or subj.lower_ == "there" \
                     or self.in_quote(c.idx) or not self.agentive(subj) or not self.resolve(subj):
                 continue          # "the share of renewables should reach 30%" is no demand on anyone
             kind = "demand" if must else "appeal"
@@ -694,7 +712,7 @@ class _Coder:
 
     # -- verbs -----------------------------------------------------------------------------------
 
-    def code_verb(self, v: "Token") -> _Hit | None:
+    def code_verb(self, v: Token) -> _Hit | None:
         for pat in self.lx.verbs[self.vkey(v)]:
             hit = self.match(v, pat)
             if hit is False:
@@ -702,7 +720,7 @@ class _Coder:
             return hit or None
         return None
 
-    def match(self, v: "Token", pat: _Pat):
+    def match(self, v: Token, pat: _Pat):
         """A hit, None (matched a blocking pattern: no event), or False (no match)."""
         kids = list(v.children)
         prts = {c.lower_ for c in kids if c.dep_ == "prt"}
@@ -712,6 +730,11 @@ class _Coder:
             dobj = next((c for c in kids if c.dep_ == "nsubjpass"), None)
         if dobj is None and v.dep_ in ("acl", "amod") and v.tag_ == "VBN" and not _root_predicate(v):
             dobj = v.head     # "agreements signed by ..."
+        if dobj is None and not passive:
+            # "allowed [UN monitors to enter]": the small clause's subject is the object
+            x = next((c for c in kids if c.dep_ in ("ccomp", "xcomp") and _infinitive(c)), None)
+            if x is not None:
+                dobj = next((c for c in x.children if c.dep_ == "nsubj"), None)
         if dobj is None and passive and v.dep_ == "xcomp":
             # "the agreement is expected to be signed": the passive subject is the governor's
             dobj = next((c for c in v.head.children if c.dep_ in ("nsubjpass", "nsubj")), None)
@@ -731,9 +754,8 @@ class _Coder:
                 obj = pobj
         if pat.noobj and dobj is not None and not passive:
             return False
-        if pat.obj:
-            if obj is None or not any(self.in_class(h, pat.obj) for h in self.head_words(obj)):
-                return False
+        if pat.obj and (obj is None or not any(self.in_class(h, pat.obj) for h in self.head_words(obj))):
+            return False
         if pat.subj:
             s = _subject(v, self.lx)
             if s is None or not (any(self.in_class(h, pat.subj) for h in self.head_words(s)) or self._subj_gov(s, pat.subj)):
@@ -759,7 +781,7 @@ class _Coder:
             return self._visit(v, pat, hit, dobj)
         return self._act(v, pat, hit, dobj, passive)
 
-    def _subj_gov(self, s: "Token", spec: _Spec) -> bool:
+    def _subj_gov(self, s: Token, spec: _Spec) -> bool:
         if "GOV" not in spec.labels:
             return False
         for a in self.actors(s):
@@ -767,7 +789,7 @@ class _Coder:
                 return True
         return False
 
-    def _need(self, v: "Token", pat: _Pat, dobj, obj, passive: bool) -> bool:
+    def _need(self, v: Token, pat: _Pat, dobj, obj, passive: bool) -> bool:
         need = pat.need
         if not need:
             return True
@@ -821,6 +843,19 @@ class _Coder:
             return _complement_of(v) is not None or any(c.dep_ == "ccomp" for c in kids) or any(
                 c.dep_ == "prep" and c.lower_ == "for" for c in kids) or (dobj is not None and dobj.lemma_.lower() in (
                     "help", "aid", "assistance", "support", "release", "extradition"))
+        if need == "repression":   # "used tear gas / water cannon / force to disperse ..."
+            return dobj is not None and not any(t.lemma_.lower() in ("chemical", "nerve", "mustard", "sarin", "chlorine")
+                                                for t in dobj.subtree)
+        if need == "chemical":
+            return dobj is not None and any(t.lemma_.lower() in ("chemical", "nerve", "mustard", "sarin", "chlorine",
+                                                                 "biological", "toxic") for t in dobj.subtree)
+        if need == "sports":       # "the team will meet Liverpool in the final"
+            s = _subject(v, self.lx)
+            return s is not None and (s.lemma_.lower() in ("team", "club", "squad", "player") or any(
+                g.lemma_.lower() in self.lx.m["sports"] for p in kids if p.dep_ == "prep" for g in p.children))
+        if need == "actor_subj":
+            s = _subject(v, self.lx)
+            return s is not None and (s.ent_type_ in _ACTOR_LABELS or self.agentive(s))
         if need == "naming":       # "He called China a good neighbour", "also called the Amur"
             return any(c.dep_ in ("oprd", "attr", "ccomp", "xcomp") and c.pos_ in ("NOUN", "PROPN", "ADJ")
                        and c.ent_type_ not in ("DATE", "TIME") for c in kids) or (passive and not any(c.dep_ in ("prep", "prt") and c.lower_ in (
@@ -856,7 +891,7 @@ class _Coder:
 
     # -- light verbs ("held talks") and verbs of ending ("lifted the curfew") ---------------------
 
-    def _event_nouns(self, n: "Token | None") -> list["Token"]:
+    def _event_nouns(self, n: Token | None) -> list[Token]:
         """The object noun, its conjuncts, its modifiers and the noun of 'part of a military aid
         program' or 'tons of food aid'."""
         if n is None:
@@ -874,7 +909,7 @@ class _Coder:
                             out.extend(x for x in g.children if x.dep_ in ("compound", "nmod") and x.pos_ in ("NOUN", "PROPN"))
         return out
 
-    def noun_pat(self, n: "Token", verb_key: str | None = None, allow: frozenset[str] | None = None,
+    def noun_pat(self, n: Token, verb_key: str | None = None, allow: frozenset[str] | None = None,
                  need_end: bool = False, goal: bool = False) -> _NounPat | None:
         k = self.nkey(n)
         if k is None:
@@ -898,7 +933,7 @@ class _Coder:
             return p
         return None
 
-    def _light(self, v: "Token", pat: _Pat, obj: "Token | None", passive: bool):
+    def _light(self, v: Token, pat: _Pat, obj: Token | None, passive: bool):
         key = self.vkey(v)
         if obj is None:
             obj = next((c for c in v.children if c.dep_ == "dobj"), None)
@@ -908,7 +943,7 @@ class _Coder:
             return False
         if pat.nominal_only and obj.lemma_.lower() not in pat.nominal_only:
             return False
-        found: tuple[_NounPat, "Token"] | None = None
+        found: tuple[_NounPat, Token] | None = None
         for n in self._event_nouns(obj):
             if pat.kind == "end":
                 p = self.noun_pat(n, key, None, need_end=True)
@@ -921,6 +956,10 @@ class _Coder:
                     found = (p, n)
                     break
         if found is None:
+            if "AID" in pat.allow and any(h.ent_type_ == "MONEY" for h in self.heads(obj)) and pat.kind == "light":
+                # "gave $500 million to Egypt"
+                hit = _Hit(v, [v, obj], "AID", "071", "economic", 0.6, clause=[v, obj])
+                return self._act(v, pat, hit, None, passive)
             if pat.default and (not pat.needobj or any(h.lemma_.lower() in pat.needobj for h in self.heads(obj))):
                 t, c = pat.default
                 hit = _Hit(v, [v, obj], t, c, self.lx.mode_of(c), 0.55, clause=[v, obj])
@@ -947,7 +986,7 @@ class _Coder:
 
     # -- plain actions -----------------------------------------------------------------------------
 
-    def _act(self, v: "Token", pat: _Pat, hit: _Hit, dobj: "Token | None", passive: bool) -> _Hit:
+    def _act(self, v: Token, pat: _Pat, hit: _Hit, dobj: Token | None, passive: bool) -> _Hit:
         lx = self.lx
         src = self.subject(v)
         if v.dep_ in ("acl", "amod") and v.tag_ == "VBN":
@@ -968,7 +1007,7 @@ class _Coder:
         self._modality(v, hit)
         return hit
 
-    def _purpose(self, v: "Token", hit: _Hit) -> None:
+    def _purpose(self, v: Token, hit: _Hit) -> None:
         """A protest's purpose ('to demand reforms', 'demanding that he resign') refines its code
         and is not a second event."""
         for c in v.children:
@@ -987,7 +1026,7 @@ class _Coder:
                     slots = ("against", "from", "of", "obj", "by")
                     hit.tgt = self._targets(head, slots, next((g for g in head.children if g.dep_ == "dobj"), None), False)
 
-    def _visit(self, v: "Token", pat: _Pat, hit: _Hit, dobj: "Token | None"):
+    def _visit(self, v: Token, pat: _Pat, hit: _Hit, dobj: Token | None):
         """'visited China', 'arrived in Astana on an official visit', 'travelled to Beijing'."""
         visit_noun = None
         for p in v.children:
@@ -1015,7 +1054,7 @@ class _Coder:
             hit.tgt = self._targets(visit_noun, ("to", "with", "of"), None, False)
         return hit
 
-    def _place_arg(self, v: "Token", preps) -> "Token | None":
+    def _place_arg(self, v: Token, preps) -> Token | None:
         for p in v.children:
             if p.dep_ == "prep" and p.lower_ in preps:
                 for g in p.children:
@@ -1023,17 +1062,17 @@ class _Coder:
                         return g
         return None
 
-    def _targets(self, v: "Token", slots, dobj, passive: bool, extra=()) -> list["Token"]:
+    def _targets(self, v: Token, slots, dobj, passive: bool, extra=()) -> list[Token]:
         """The first slot that holds a phrase: 'obj' or a preposition of the verb or its object."""
         groups = self._target_groups(v, slots, dobj, extra)
         return groups[0] if groups else []
 
-    def _target_groups(self, v: "Token", slots, dobj, extra=()) -> list[list["Token"]]:
+    def _target_groups(self, v: Token, slots, dobj, extra=()) -> list[list[Token]]:
         """Every slot that holds a phrase, in the pattern's order."""
         holders = [v] + [e for e in extra if e is not None and e is not v]
         if dobj is not None and dobj not in holders:
             holders.append(dobj)
-        groups: list[list["Token"]] = []
+        groups: list[list[Token]] = []
         for slot in slots:
             if slot == "obj":
                 if dobj is not None and dobj.i != v.head.i and dobj.lower_ not in ("it", "this", "that", "which"):
@@ -1050,8 +1089,17 @@ class _Coder:
 
     # -- complements: agree to, threaten to, refuse to, urge X to, accuse X of ----------------------
 
-    def goal(self, x: "Token", depth: int = 0) -> tuple[str, str, "Token", _Hit | None] | None:
+    def goal(self, x: Token, depth: int = 0) -> tuple[str, str, Token, _Hit | None] | None:
         """The first action (verb or event noun) in the complement x: (type, code, token, hit)."""
+        if self._goal_depth > 3:
+            return None           # complements nested in complements: enough
+        self._goal_depth += 1
+        try:
+            return self._goal(x, depth)
+        finally:
+            self._goal_depth -= 1
+
+    def _goal(self, x: Token, depth: int) -> tuple[str, str, Token, _Hit | None] | None:
         lx = self.lx
         queue = [x]
         seen = 0
@@ -1094,13 +1142,13 @@ class _Coder:
                 queue.append(c)
         return None
 
-    def _consume_complements(self, v: "Token") -> None:
+    def _consume_complements(self, v: Token) -> None:
         for c in v.children:
             if c.dep_ in ("xcomp", "ccomp", "dobj", "prep") or (c.dep_ == "advcl" and _infinitive(c)):
                 for t in c.subtree:
                     self.consumed.add(t.i)
 
-    def _complement(self, v: "Token", pat: _Pat, hit: _Hit, dobj: "Token | None", governor: "Token | None" = None):
+    def _complement(self, v: Token, pat: _Pat, hit: _Hit, dobj: Token | None, governor: Token | None = None):
         lx = self.lx
         kids = list(v.children)
         comp = _complement_of(v)
@@ -1172,6 +1220,9 @@ class _Coder:
                 t, c = "ACCUSE", "113"
         if goal is None and comp_negated and kind == "intent":
             t, c = "REJECT", "120"            # "vowed not to return the territory"
+        elif goal is None and kind == "intent" and comp is not None and comp.dep_ == "ccomp" and \
+                not any(a.lower_ in ("will", "would", "shall", "should", "must") for a in comp.children if a.dep_ == "aux"):
+            return None                       # "both camps agree that the constitution is outdated"
         if kind == "invite":
             hit.planned = True
             if goal is None and not (dobj is not None and (dobj.ent_type_ in ("PERSON", "GPE", "ORG") or
@@ -1188,7 +1239,7 @@ class _Coder:
         hit.tgt_alt = groups[1:]
         if kind == "invite":
             tgt = [dobj] if dobj is not None else tgt
-        if not tgt and comp_src is not None and kind in ("demand", "appeal") and comp_src.lower_ not in lx.m["pronouns"]:
+        if not tgt and comp_src is not None and kind in ("demand", "appeal") and not _pronoun(comp_src, lx):
             tgt = [comp_src]
         if c in ("053", "113") and ghit is not None:
             tgt = ghit.tgt or tgt
@@ -1207,7 +1258,7 @@ class _Coder:
 
     # -- tense, modality, negation -----------------------------------------------------------------
 
-    def _modality(self, v: "Token", hit: _Hit, complement: bool = False) -> None:
+    def _modality(self, v: Token, hit: _Hit, complement: bool = False) -> None:
         lx, m = self.lx, self.lx.m
         future = planned = refusal = failure = attempt = False
         negated = any(c.dep_ == "neg" or c.lower_ == "never" for c in v.children)
@@ -1276,7 +1327,7 @@ class _Coder:
                 hit.negated = True
                 hit.planned = True
                 return
-            if not complement:
+            if not complement and lx.future_as_intent:
                 if t in lx.cooperative and t != "AGREE":
                     hit.t, hit.c, hit.m = "AGREE", lx.derive_code("intent", hit.c) or "030", None
                 elif t in lx.conflictual and not (t == "MOBILIZE" and not hit.tgt):
@@ -1288,14 +1339,14 @@ class _Coder:
 
     # -- event nouns ("talks between X and Y", "Xi's visit to Kazakhstan") -------------------------
 
-    def code_nominal(self, n: "Token") -> _Hit | None:
+    def code_nominal(self, n: Token) -> _Hit | None:
         lx = self.lx
         p = self.noun_pat(n)
         if p is None or not p.nominal or n.dep_ in ("compound", "amod", "nmod", "poss"):
             return None
         kids = list(n.children)
-        src: list["Token"] = []
-        tgt: list["Token"] = []
+        src: list[Token] = []
+        tgt: list[Token] = []
         between = next((c for c in kids if c.dep_ == "prep" and c.lower_ == "between"), None)
         if between is not None:
             objs = [g for g in between.children if g.dep_ == "pobj"]
@@ -1312,7 +1363,7 @@ class _Coder:
                                 break
                 src, tgt = parts[:1], parts[1:2]
         poss = next((c for c in kids if c.dep_ == "poss"), None)
-        if poss is not None and poss.lower_ not in lx.m["pronouns"]:
+        if poss is not None and not _pronoun(poss, lx):
             src = src or [poss]
         if not tgt:
             tgt = self._targets(n, ("to",) if p.visit else ("with",), None, False)
@@ -1353,11 +1404,11 @@ class _Coder:
         if scheduled:
             hit.planned = True
             hit.negated = False
-            if hit.t != "AGREE":
+            if hit.t != "AGREE" and lx.future_as_intent:
                 hit.t, hit.c, hit.m = "AGREE", lx.derive_code("intent", hit.c) or "030", None
         return hit
 
-    def _nominal_modality(self, n: "Token", gov: "Token | None", hit: _Hit) -> None:
+    def _nominal_modality(self, n: Token, gov: Token | None, hit: _Hit) -> None:
         m = self.lx.m
         if n.dep_ == "pobj" and (n.head.lower_ in ("ahead", "before") or
                                  n.head.lower_ == "of" and n.head.head.lower_ == "ahead"):
@@ -1376,7 +1427,7 @@ class _Coder:
                     hit.negated = True
         if hit.planned:
             hit.negated = False
-            if hit.t in self.lx.cooperative and hit.t != "AGREE":
+            if hit.t in self.lx.cooperative and hit.t != "AGREE" and self.lx.future_as_intent:
                 hit.t, hit.c, hit.m = "AGREE", self.lx.derive_code("intent", hit.c) or "030", None
 
     # -- code refinement -----------------------------------------------------------------------------
@@ -1416,16 +1467,19 @@ class _Coder:
         for s in hit.src:
             for t in s.subtree:
                 subj_words.add(t.lemma_.lower())
-        allw = words | subj_words
+        allw = (words - {hit.trig.lemma_.lower(), hit.trig.lower_}) | subj_words
         text = " ".join(t.lower_ for tok in hit.clause + hit.src for t in tok.subtree)
         for cue, c in lx.assault_cues:
             if (" " in cue and cue in text) or cue in allw:
                 return c
+        if code in ("190", "180") and hit.trig.lemma_.lower() in ("kill", "murder", "shoot", "slay") and any(
+                t.lemma_.lower() in lx.m["political_targets"] for g in hit.tgt for t in self.heads(g)):
+            return "186"          # killing a political figure is an assassination
         return code
 
     # -- from hits to events -----------------------------------------------------------------------
 
-    def events(self, sent: "Span", hits: list[_Hit], inherited: DateMention | None, cue: bool) -> list[Event]:
+    def events(self, sent: Span, hits: list[_Hit], inherited: DateMention | None, cue: bool) -> list[Event]:
         """The events of one sentence, one per (type, source, target, status)."""
         out: list[Event] = []
         seen: dict[tuple, Event] = {}
@@ -1451,17 +1505,17 @@ class _Coder:
         """Actors that are an entity or a country (not 'his leadership')."""
         return [a for a in actors if a.entity_id or a.country]
 
-    def agentive(self, tok: "Token") -> bool:
+    def agentive(self, tok: Token) -> bool:
         """A phrase that names someone who can act: a name, an entity, or an agent noun."""
         agents = _Spec(labels=frozenset({"AGENTS", "HUMAN", "PROTESTERS", "TROOPS", "PARTY", "MEDIA"}))
         return tok.pos_ == "PROPN" or tok.ent_type_ in _ACTOR_LABELS or any(
             self.in_class(h, agents) for h in self.heads(tok))
 
-    def resolve(self, tok: "Token | None") -> list[Actor]:
+    def resolve(self, tok: Token | None) -> list[Actor]:
         """The actors of a phrase; when the resolver knows none but the phrase names an agent ('the
         teachers' union', 'opposition supporters'), that phrase as a name-only actor."""
         found = self._valid(self.actors(tok))
-        if found or tok is None or tok.lower_ in self.lx.m["pronouns"] or tok.lower_ in self.lx.m["relative_pronouns"]:
+        if found or tok is None or _pronoun(tok, self.lx):
             return found
         if tok.lemma_.lower() in self.lx.m["non_actor_heads"]:
             return []
@@ -1474,7 +1528,7 @@ class _Coder:
             return [Actor(text, None, countries[0] if countries else None, None, None)]
         return []
 
-    def build(self, sent: "Span", hit: _Hit, inherited: DateMention | None, cue: bool) -> list[Event]:
+    def build(self, sent: Span, hit: _Hit, inherited: DateMention | None, cue: bool) -> list[Event]:
         lx = self.lx
         src_tok = hit.src[0] if hit.src else None
         if src_tok is not None and hit.t in ("ASSAULT", "COERCE") and src_tok.lemma_.lower() in lx.m["natural_causes"]:
@@ -1482,7 +1536,7 @@ class _Coder:
         srcs: list[Actor] = []
         for s in hit.src:
             srcs.extend(self.resolve(s))
-        if not srcs and src_tok is not None and src_tok.lower_ in lx.m["pronouns"]:
+        if not srcs and src_tok is not None and _pronoun(src_tok, lx):
             srcs = self._pronoun_fallback(hit.trig)
         tgts: list[Actor] = []
         for group in [hit.tgt] + hit.tgt_alt:
@@ -1516,7 +1570,7 @@ class _Coder:
             if pair:
                 srcs = list(pair)
                 conf *= 0.75
-        if not srcs and (hit.nominal or hit.t == "CONSULT") and not (tgts and hit.t != "CONSULT"):
+        if not srcs and (hit.nominal or hit.t == "CONSULT" or hit.c == "036") and not (tgts and hit.t != "CONSULT"):
             return []             # a meeting, or an event noun, that names nobody is not coded
         if not srcs and not tgts and hit.sym and not (hit.src and not self.collective(src_tok)):
             pair = self.doc_pair()   # "the gas agreement was not signed", in a report on two countries
@@ -1545,13 +1599,15 @@ class _Coder:
                 self.background_used = mention
         elif hit.planned or by_date == "planned":
             status = "planned"
-        loc = self.where(hit)
+        loc = self.where(hit, status)
         evidence = self.evidence(sent, hit.trig)
         trigger = " ".join(w.text for w in sorted({w.i: w for w in hit.words}.values(), key=lambda w: w.i))
         base = conf * (0.8 if hit.nominal else 1.0) * (0.9 if status == "planned" else 1.0)
-        if hit.trig.dep_ == "relcl" or (hit.trig.dep_ in ("advcl", "conj") and hit.trig.tag_ == "VBG"):
+        if _in_relative(hit.trig) or (hit.trig.dep_ in ("advcl", "conj") and hit.trig.tag_ == "VBG"):
             base *= 0.85      # a relative or participial clause reports a secondary event
-        mode = hit.m if (hit.m and lx.plover_of(hit.c) in (hit.t, None)) or hit.m in ("visit", "host", "phone") else None
+        mode = hit.m if (hit.m and lx.plover_of(hit.c) in (hit.t, None)) or hit.m in ("visit", "host", "phone", "resign") else None
+        if mode is None and lx.plover_of(hit.c) == hit.t:
+            mode = lx.mode_of(hit.c)      # the code's PLOVER mode: 073 humanitarian, 0841 release
         out = []
         for k, (s, t) in enumerate(pairs):
             c = base * (1.0 if s is not None and s.country else 0.85 if s is not None else 0.6)
@@ -1565,13 +1621,13 @@ class _Coder:
             out.append(ev)
         return out
 
-    def _pronoun_fallback(self, trig: "Token") -> list[Actor]:
+    def _pronoun_fallback(self, trig: Token) -> list[Actor]:
         """'it'/'they' in a clause reported by someone: the reporter ('Hungary said it will support')."""
         t, steps = trig, 0
         while t.head.i != t.i and steps < 4:
             if t.dep_ == "ccomp":
                 s = self.subject(t.head)
-                if s is not None and s.lower_ not in self.lx.m["pronouns"]:
+                if s is not None and not _pronoun(s, self.lx):
                     return self._valid(self.actors(s))
             t = t.head
             steps += 1
@@ -1628,7 +1684,7 @@ class _Coder:
             return self.doc.published.value, self.doc.published.precision, "publication date", None, None
         return None, None, None, None, None
 
-    def where(self, hit: _Hit) -> Location | None:
+    def where(self, hit: _Hit, status: str = "reported") -> Location | None:
         for tok in hit.clause:
             holders = [tok] + [g for p in tok.children if p.dep_ == "prep" and p.lower_ in (
                 "during", "at", "following", "after", "on") for g in p.children if g.dep_ == "pobj"]
@@ -1644,7 +1700,7 @@ class _Coder:
         if place is not None:
             loc = self.location(place)
             # visiting Kazakhstan, reported from Astana: the dateline is the more precise place
-            dl = self.dateline_location() if not hit.planned else None
+            dl = self.dateline_location() if status == "reported" else None
             if dl is not None and dl.country and dl.country == loc.country and dl.name != loc.name:
                 return dl
             return loc
@@ -1670,7 +1726,7 @@ class _Coder:
             country = e.country if e is not None else None
         return Location(name, country)
 
-    def location(self, tok: "Token") -> Location:
+    def location(self, tok: Token) -> Location:
         ent = next((e for e in self.sp.ents if e.start <= tok.i < e.end), None)
         if ent is not None:
             name, start, end = ent.text, ent.start_char, ent.end_char
@@ -1700,7 +1756,7 @@ class _Coder:
             return None
         return max(counts.values(), key=lambda x: (x[0], -x[1]))[2]
 
-    def evidence(self, sent: "Span", trig: "Token") -> Evidence:
+    def evidence(self, sent: Span, trig: Token) -> Evidence:
         """The sentence, clipped to the trigger's line when the parser ran lines together."""
         start, end = sent.start_char, sent.end_char
         text = self.doc.text
@@ -1717,7 +1773,7 @@ class _Coder:
 
 # -- the entry point ---------------------------------------------------------------------------------
 
-def find_events(doc: Document, sp: "Doc | None", ents: DocEntities, dates: list[DateMention]) -> list[Event]:
+def find_events(doc: Document, sp: Doc | None, ents: DocEntities, dates: list[DateMention]) -> list[Event]:
     """The events reported in one document, one per (trigger, source, target) per sentence, with
     repeats of the same event merged; see the module docstring for the rules."""
     if sp is None or not doc.text:
@@ -1750,12 +1806,19 @@ def find_events(doc: Document, sp: "Doc | None", ents: DocEntities, dates: list[
         prev_end = sent.end_char
     events = _merge(events, coder.lx)
     _spread_places(events, coder)
+    used: set[str] = set()
+    for ev in events:            # two events from one word (rare): distinct, stable ids
+        base, k = ev.id, 1
+        while ev.id in used:
+            k += 1
+            ev.id = f"{base}.{k}"
+        used.add(ev.id)
     return events
 
 
 # -- helpers ---------------------------------------------------------------------------------------------
 
-def _lines(sp: "Doc", text: str) -> tuple[list[int], list[tuple[int, int]]]:
+def _lines(sp: Doc, text: str) -> tuple[list[int], list[tuple[int, int]]]:
     """The line of every token, and the first and last token of every line."""
     line_of: list[int] = []
     spans: list[list[int]] = []
@@ -1794,7 +1857,27 @@ def _dateline_end(doc: Document) -> int:
     return offset + m.end() if m else offset + len(doc.dateline)
 
 
-def _antecedent(tok: "Token") -> "Token | None":
+def _pronoun(tok: Token, lx: _Lexicon) -> bool:
+    """A personal or relative pronoun ('it', 'they', 'who'), not 'US' or 'IT'."""
+    if tok.pos_ == "PROPN" or (tok.text.isupper() and len(tok.text) > 1):
+        return False
+    return tok.pos_ == "PRON" or tok.lower_ in lx.m["pronouns"] or tok.lower_ in lx.m["relative_pronouns"]
+
+
+def _in_relative(tok: Token) -> bool:
+    """Inside a relative clause ('a resolution that aims to impose a blockade')."""
+    t, steps = tok, 0
+    while t.head.i != t.i and steps < 6:
+        if t.dep_ == "relcl":
+            return True
+        if t.dep_ not in ("xcomp", "conj", "ccomp", "advcl"):
+            return False
+        t = t.head
+        steps += 1
+    return False
+
+
+def _antecedent(tok: Token) -> Token | None:
     """'with whom Chernomyrdin met' -> the noun the relative clause describes."""
     if tok.lower_ not in ("whom", "which", "who", "that"):
         return tok
@@ -1807,7 +1890,7 @@ def _antecedent(tok: "Token") -> "Token | None":
     return None
 
 
-def _root_predicate(v: "Token") -> bool:
+def _root_predicate(v: Token) -> bool:
     """A finite verb the parser hung on a root noun as a modifier ('Hundreds of residents
     protested ...' with 'Hundreds' as root): it is the sentence's predicate."""
     return v.dep_ == "acl" and v.head.dep_ == "ROOT" and v.head.pos_ in ("NOUN", "PROPN", "NUM") \
@@ -1815,7 +1898,7 @@ def _root_predicate(v: "Token") -> bool:
         and not any(c.dep_ == "agent" for c in v.children)
 
 
-def _depth(tok: "Token") -> int:
+def _depth(tok: Token) -> int:
     d = 0
     while tok.head.i != tok.i and d < 50:
         tok = tok.head
@@ -1823,11 +1906,11 @@ def _depth(tok: "Token") -> int:
     return d
 
 
-def _infinitive(tok: "Token") -> bool:
+def _infinitive(tok: Token) -> bool:
     return any(c.dep_ == "aux" and c.tag_ == "TO" for c in tok.children)
 
 
-def _complement_of(v: "Token") -> "Token | None":
+def _complement_of(v: Token) -> Token | None:
     """The clause a verb governs: 'agreed [to meet]', 'demanded [that X leave]' (the small
     model often attaches an infinitive as advcl)."""
     for c in v.children:
@@ -1836,7 +1919,7 @@ def _complement_of(v: "Token") -> "Token | None":
     return None
 
 
-def _modifiers(n: "Token") -> set[str]:
+def _modifiers(n: Token) -> set[str]:
     mods = set()
     for c in n.children:
         if c.dep_ in ("compound", "amod", "nmod", "nummod"):
@@ -1855,7 +1938,7 @@ _CONTROL = frozenset({"urge", "ask", "invite", "order", "force", "allow", "help"
                       "encourage", "persuade", "tell", "instruct", "permit", "compel", "require", "want", "pressurize"})
 
 
-def _subject(v: "Token", lx: _Lexicon) -> "Token | None":
+def _subject(v: Token, lx: _Lexicon) -> Token | None:
     """The subject of a verb, looking through conjunction, control and relative clauses."""
     t, steps = v, 0
     while steps < 6:
@@ -1917,11 +2000,6 @@ def _is_sym(lx: _Lexicon, t: str, c: str, override: bool | None) -> bool:
     if override is not None:
         return bool(override)
     return t in lx.symmetric or c in lx.symmetric_codes
-
-
-def _past_tense(sent: "Span") -> bool:
-    root = sent.root
-    return root.tag_ == "VBD" or any(c.dep_ == "aux" and c.lower_ == "had" for c in root.children)
 
 
 def _same(a: Actor | None, b: Actor | None) -> bool:
@@ -2075,7 +2153,7 @@ def _same_day(a: Event, b: Event) -> bool:
     return 0 <= delta <= 7
 
 
-def _spread_places(events: list[Event], coder: "_Coder") -> None:
+def _spread_places(events: list[Event], coder: _Coder) -> None:
     """An event with no place of its own: the place of the document's other events that day, else
     the dateline, else the place the document most often names (for reported events)."""
     by_day: dict[str, dict[str, tuple[int, Location]]] = {}
@@ -2102,15 +2180,10 @@ def _spread_places(events: list[Event], coder: "_Coder") -> None:
 def _country_name(code: str) -> str:
     if code.startswith("IGO:"):
         return code[4:]
-    try:
-        import pycountry
+    import pycountry
 
-        c = pycountry.countries.get(alpha_3=code)
-        if c is not None:
-            return getattr(c, "common_name", None) or c.name
-    except Exception:  # noqa: BLE001
-        pass
-    return code
+    c = pycountry.countries.get(alpha_3=code)
+    return (getattr(c, "common_name", None) or c.name) if c is not None else code
 
 
 def _label(a: Actor | None) -> str:
