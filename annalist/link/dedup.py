@@ -1,0 +1,199 @@
+"""Near-duplicates: syndicated or lightly edited copies of one article.
+
+Each document becomes the set of its word 4-grams (shingles), sketched with MinHash
+(datasketch, 128 permutations). A MinHash LSH index finds the candidates, so adding a
+document costs about the same however many are indexed; a candidate is a near-duplicate
+when the shorter text is at least ``threshold`` contained in the longer one and the two are
+of comparable length (the shorter at least ``min_ratio`` of the longer). Containment rather
+than plain resemblance, so that a copy cut short by the republishing outlet still counts,
+and the length ratio, so that a short brief quoted whole inside a long round-up does not.
+
+Every decision depends on the two documents only (their signatures and sizes), so which
+pairs are near-duplicates does not depend on the order the documents come in; only which of
+two copies is called the original does (the earlier added).
+
+The index keeps only signatures and sizes (no text); :meth:`DedupIndex.to_bytes` and
+:meth:`DedupIndex.from_bytes` save and restore it (NumPy arrays and JSON, no pickle), and
+:meth:`DedupIndex.signatures` exposes them for a store that keeps them itself.
+"""
+from __future__ import annotations
+
+import io
+import json
+import re
+import zlib
+from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING
+
+import numpy as np
+from datasketch import LeanMinHash, MinHash, MinHashLSH
+
+if TYPE_CHECKING:
+    from .stories import StoryDoc
+
+__all__ = ["DedupIndex", "shingles", "SHINGLE", "SEED"]
+
+SHINGLE = 4          # words per shingle
+SEED = 1             # MinHash permutation seed (part of the saved state's meaning)
+SCHEME = "affine32"  # datasketch 2.0 permutation scheme (32-bit hash values)
+_FORMAT = "annalist-dedup/1"
+_WORD = re.compile(r"\w+")
+
+
+_WORD_HASH: dict[str, int] = {}   # a cache of word hashes, not state
+_MIX = np.uint64(0x100000001B3)
+
+
+def shingles(text: str, k: int = SHINGLE) -> np.ndarray:
+    """The distinct k-word shingles of ``text`` as stable 32-bit hashes, sorted.
+
+    Words are lowercased ``\\w+`` runs, so punctuation, quote styles and line breaks do not
+    matter; a shingle's hash is computed from its words' crc32 hashes. A text shorter than
+    k words is one shingle."""
+    words = _WORD.findall(text.lower())
+    if not words:
+        return np.zeros(0, dtype=np.uint32)
+    cache = _WORD_HASH
+    if len(cache) > 1_000_000:
+        cache.clear()
+    h = np.fromiter((cache.get(w) or cache.setdefault(w, zlib.crc32(w.encode("utf-8")) | 1) for w in words),
+                    dtype=np.uint64, count=len(words))
+    k = min(k, len(words))
+    acc = np.zeros(len(words) - k + 1, dtype=np.uint64)
+    for j in range(k):   # FNV-style mix of the k word hashes, in order
+        acc = (acc * _MIX) ^ h[j:len(words) - k + 1 + j]
+    return np.unique((acc ^ (acc >> np.uint64(32))).astype(np.uint32))
+
+
+def _identity(x):
+    return x
+
+
+class DedupIndex:
+    """Incremental near-duplicate finder (MinHash LSH over word shingles).
+
+    ``add(docs)`` returns, for each new document that near-duplicates one added before it
+    (in an earlier call, or earlier in the same call), the id of that document: the most
+    similar one, the earliest added on a tie."""
+
+    def __init__(self, threshold: float = 0.8, num_perm: int = 128, *, min_ratio: float = 0.5,
+                 shingle: int = SHINGLE):
+        if not 0 < threshold <= 1 or not 0 < min_ratio <= 1:
+            raise ValueError("threshold and min_ratio must be in (0, 1]")
+        self.threshold, self.num_perm, self.min_ratio, self.shingle = threshold, num_perm, min_ratio, shingle
+        # The smallest Jaccard resemblance two sets can have when the smaller is `threshold`
+        # contained in the larger and at least `min_ratio` of its size: the LSH cut-off.
+        t, r = threshold, min_ratio
+        self._lsh_threshold = max(0.05, min(0.95, 0.9 * t * r / (1 + r - t * r)))
+        self._lsh = MinHashLSH(threshold=self._lsh_threshold, num_perm=num_perm)
+        self._perm = MinHash(num_perm=num_perm, seed=SEED, scheme=SCHEME).permutations
+        self._ids: list[str] = []
+        self._pos: dict[str, int] = {}
+        self._sizes = np.zeros(1024, dtype=np.int64)
+        self._sigs = np.zeros((1024, num_perm), dtype=np.uint32)
+
+    def __len__(self) -> int:
+        return len(self._ids)
+
+    def __contains__(self, doc_id: str) -> bool:
+        return doc_id in self._pos
+
+    # -- sketches ------------------------------------------------------------------------------
+    def sketch(self, text: str) -> tuple[np.ndarray, int]:
+        """(MinHash signature, number of distinct shingles) of a text."""
+        hashes = shingles(text, self.shingle)
+        m = MinHash(num_perm=self.num_perm, seed=SEED, hashfunc=_identity, permutations=self._perm,
+                    scheme=SCHEME)
+        if len(hashes):
+            m.update_batch(hashes.tolist())
+        return m.hashvalues.copy(), len(hashes)
+
+    def _similarity(self, sig: np.ndarray, size: int, others: np.ndarray) -> np.ndarray:
+        """Estimated containment of the smaller shingle set in the larger, for the indexed
+        documents ``others``; 0 where the sizes are too different or a text has no words."""
+        n_o = self._sizes[others]
+        small, large = np.minimum(n_o, size), np.maximum(n_o, size)
+        jaccard = np.count_nonzero(self._sigs[others] == sig, axis=1) / self.num_perm
+        inter = jaccard * (n_o + size) / (1 + jaccard)
+        ok = (small > 0) & (small >= self.min_ratio * large)
+        return np.where(ok, np.minimum(1.0, inter / np.maximum(small, 1)), 0.0)
+
+    # -- adding --------------------------------------------------------------------------------
+    def add_pairs(self, docs: Sequence["StoryDoc"] | Iterable[tuple[str, str]]
+                  ) -> list[tuple[str, str, float]]:
+        """Add documents; return every near-duplicate pair (new id, earlier id, similarity)
+        they form with documents added before (in this call or an earlier one). Documents
+        whose id is already indexed are skipped."""
+        pairs: list[tuple[str, str, float]] = []
+        for item in docs:
+            doc_id, text = (item.doc_id, item.text) if hasattr(item, "doc_id") else item
+            if doc_id in self._pos:
+                continue
+            sig, size = self.sketch(text)
+            pairs.extend(self._insert(doc_id, sig, size))
+        return pairs
+
+    def _insert(self, doc_id: str, sig: np.ndarray, size: int) -> list[tuple[str, str, float]]:
+        found: list[tuple[str, str, float]] = []
+        lean = LeanMinHash(seed=SEED, hashvalues=sig, scheme=SCHEME)
+        if size:
+            cands = self._lsh.query(lean)
+            if cands:
+                others = np.asarray(sorted(self._pos[c] for c in cands), dtype=np.int64)
+                scores = self._similarity(sig, size, others)
+                found = [(doc_id, self._ids[j], round(float(v), 4))
+                         for j, v in zip(others.tolist(), scores.tolist()) if v >= self.threshold]
+            self._lsh.insert(doc_id, lean, check_duplication=False)
+        pos = len(self._ids)
+        if pos == len(self._sizes):
+            self._sizes = np.resize(self._sizes, 2 * pos)
+            self._sigs = np.resize(self._sigs, (2 * pos, self.num_perm))
+        self._pos[doc_id] = pos
+        self._ids.append(doc_id)
+        self._sizes[pos] = size
+        self._sigs[pos] = sig
+        found.sort(key=lambda p: (-p[2], self._pos[p[1]]))
+        return found
+
+    def add(self, docs: Sequence["StoryDoc"]) -> dict[str, str]:
+        """doc_id -> id of the earlier-added document it near-duplicates (most similar, then
+        earliest), for the new documents that near-duplicate one."""
+        out: dict[str, str] = {}
+        for new, old, _score in self.add_pairs(docs):
+            out.setdefault(new, old)  # pairs come best first for each new document
+        return out
+
+    # -- state ---------------------------------------------------------------------------------
+    def signatures(self) -> dict[str, tuple[np.ndarray, int]]:
+        """doc_id -> (signature, shingle count): everything the index knows."""
+        return {d: (self._sigs[i].copy(), int(self._sizes[i])) for i, d in enumerate(self._ids)}
+
+    def add_signatures(self, items: Iterable[tuple[str, np.ndarray, int]]) -> list[tuple[str, str, float]]:
+        """Add documents by their saved signatures (in their original order); returns the
+        near-duplicate pairs like :meth:`add_pairs`."""
+        pairs: list[tuple[str, str, float]] = []
+        for doc_id, sig, size in items:
+            if doc_id not in self._pos:
+                pairs.extend(self._insert(doc_id, np.asarray(sig, dtype=np.uint32), int(size)))
+        return pairs
+
+    def to_bytes(self) -> bytes:
+        header = {"format": _FORMAT, "threshold": self.threshold, "num_perm": self.num_perm,
+                  "min_ratio": self.min_ratio, "shingle": self.shingle, "seed": SEED, "scheme": SCHEME, "ids": self._ids}
+        buf = io.BytesIO()
+        n = len(self._ids)
+        np.savez_compressed(buf, header=np.frombuffer(json.dumps(header).encode("utf-8"), dtype=np.uint8),
+                            sigs=self._sigs[:n], sizes=self._sizes[:n])
+        return buf.getvalue()
+
+    @classmethod
+    def from_bytes(cls, data: bytes) -> "DedupIndex":
+        with np.load(io.BytesIO(data), allow_pickle=False) as z:
+            header = json.loads(z["header"].tobytes().decode("utf-8"))
+            sigs, sizes = z["sigs"], z["sizes"]
+        if header.get("format") != _FORMAT or header.get("seed") != SEED or header.get("scheme") != SCHEME:
+            raise ValueError(f"not a saved DedupIndex of this version ({header.get('format')!r})")
+        index = cls(header["threshold"], header["num_perm"], min_ratio=header["min_ratio"],
+                    shingle=header["shingle"])
+        index.add_signatures(zip(header["ids"], sigs, sizes))
+        return index
