@@ -281,7 +281,15 @@ def demo(work_dir, corpus, no_progress) -> None:
     with _open(db) as store:
         written = export(store, export_dir, "jsonl")
         documents = store.documents()
+        stories = store.con.execute(
+            "SELECT date, title, len(doc_ids), len(event_ids), outlets FROM stories ORDER BY date NULLS LAST, id").fetchall()
     out.print(_documents_table(documents))
+    table = Table(title=f"{len(stories)} stories (all coverage of one happening)", title_justify="left")
+    for col in ("date", "articles", "events", "outlets", "headline"):
+        table.add_column(col, overflow="fold")
+    for day, title, n_docs, n_events, outlets in stories:
+        table.add_row(day or "-", str(n_docs), str(n_events), Text(", ".join(outlets or [])), Text(title or ""))
+    out.print(table)
     by_outlet: dict[str, int] = {}
     for d in documents:
         by_outlet[d.outlet or "(unknown outlet)"] = by_outlet.get(d.outlet or "(unknown outlet)", 0) + 1

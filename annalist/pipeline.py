@@ -10,13 +10,17 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
+import pyarrow as pa
+
 from .analyse import analyse_batch
 from .engines.local import LocalEngine
 from .clean import clean, line_key
 from .clean.boilerplate import _rules as _boilerplate_rules
 from .extract import extract
 from .ingest import STDIN, iter_inputs
+from .link.dedup import DedupIndex
 from .link.entities import EntityRow, link_entities
+from .link.stories import StoryDoc, cluster
 from .link.peerdate import PeerCandidate, peer_dates
 from .model import Document, RawDocument, Rejection
 from .options import Options
@@ -86,6 +90,8 @@ def build(paths: Iterable[str], options: Options = Options(), progress: Progress
         report.peer_dated = _date_from_peers(store, options)
         # 4. link: one entity per person or organisation across documents
         _link_entities(store)
+        # 5. link: near-duplicates and stories (all coverage of one happening)
+        _link_stories(store)
     finally:
         progress.stop()
         if own_store:
@@ -222,6 +228,51 @@ def _chunks(items: Iterable, size: int):
             chunk = []
     if chunk:
         yield chunk
+
+
+def _link_stories(store: Store) -> None:
+    """Near-duplicates and stories over every stored document. Both are deterministic
+    functions of the documents (``link.stories`` explains why), so recomputing them equals
+    attaching new documents to the old stories."""
+    con = store.con
+    rows = con.execute("SELECT id, text, title, published, published_precision FROM documents ORDER BY id").fetchall()
+    names = dict(con.execute("""SELECT l.doc_id, list(DISTINCT g.name ORDER BY g.name) FROM entities l
+                                JOIN entity_links k ON k.entity_id = l.id JOIN global_entities g ON g.id = k.global_id
+                                GROUP BY l.doc_id""").fetchall())
+    event_days = dict(con.execute("""SELECT doc_id, list(date ORDER BY date) FROM events
+                                     WHERE date_precision = 'day' AND status = 'reported' AND NOT negated
+                                     GROUP BY doc_id""").fetchall())
+    docs = [StoryDoc(i, text, title, pub if prec == "day" else None, tuple(names.get(i, ())), tuple(event_days.get(i, ())))
+            for i, text, title, pub, prec in rows]
+    # The earlier report is the original: add in publication order, undated last.
+    by_time = sorted(docs, key=lambda d: (d.published or "9999", d.doc_id))
+    duplicate_of = DedupIndex().add(by_time)
+    stories = cluster(docs)
+    with store.transaction():
+        con.execute("UPDATE documents SET story_id = NULL, duplicate_of = NULL")
+        con.execute("DELETE FROM stories")
+        if not docs:
+            return
+        con.register("_links", pa.table({"id": [d.doc_id for d in docs],
+                                         "story_id": [stories.get(d.doc_id) for d in docs],
+                                         "duplicate_of": [duplicate_of.get(d.doc_id) for d in docs]}))
+        con.execute("""UPDATE documents SET story_id = _links.story_id, duplicate_of = _links.duplicate_of
+                       FROM _links WHERE documents.id = _links.id""")
+        con.unregister("_links")
+        for table in ("events", "quotes", "agreements"):
+            con.execute(f"UPDATE {table} SET story_id = d.story_id FROM documents d WHERE {table}.doc_id = d.id")
+        # A story's date is its first day of coverage; its title, the headline of its first report.
+        con.execute("""
+            INSERT INTO stories
+            SELECT d.story_id,
+                   list(d.id ORDER BY d.published NULLS LAST, d.id),
+                   min(d.published) FILTER (WHERE d.published_precision = 'day'),
+                   CASE WHEN min(d.published) FILTER (WHERE d.published_precision = 'day') IS NULL THEN NULL ELSE 'day' END,
+                   coalesce(arg_min(d.title, coalesce(d.published, '9999') || d.id) FILTER (WHERE d.title IS NOT NULL),
+                            arg_min(left(split_part(d.text, chr(10), 1), 120), d.id)),
+                   coalesce((SELECT list(e.id ORDER BY e.id) FROM events e WHERE e.story_id = d.story_id), []),
+                   list_sort(list(DISTINCT d.outlet) FILTER (WHERE d.outlet IS NOT NULL))
+            FROM documents d WHERE d.story_id IS NOT NULL GROUP BY d.story_id""")
 
 
 def _link_entities(store: Store) -> None:

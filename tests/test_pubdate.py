@@ -105,3 +105,9 @@ def test_seed_004_says_which_document_its_date_came_from(seed_store):
 def test_seed_datelines(seed_store):
     assert {k: d.dateline for k, d in seed_store.items()} == {
         "000": None, "001": "Astana", "002": None, "003": "Astana", "004": None}
+
+
+def test_seed_stories(seed_store):
+    s = {k: d.story_id for k, d in seed_store.items()}
+    assert s["000"] == s["001"] and s["003"] == s["004"]
+    assert len({s["000"], s["002"], s["003"]}) == 3

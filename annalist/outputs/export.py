@@ -45,6 +45,7 @@ _QUERIES = {
                   FROM amounts ORDER BY doc_id, start""",
     "agreements": """SELECT id, title, kind, parties, signed, topic, story_id, evidence, count, status, doc_id
                      FROM agreements ORDER BY doc_id, id""",
+    "stories": """SELECT id, doc_ids, date, date_precision, title, event_ids, outlets FROM stories ORDER BY id""",
     # One entity across documents; ``members`` are the per-document entity ids records cite.
     "entities": """SELECT g.id, g.name, g.aliases, g.type, g.country, g.role, g.mentions, g.doc_ids, g.title,
                           list_sort(list(l.entity_id)) AS members
@@ -52,9 +53,7 @@ _QUERIES = {
                    GROUP BY ALL ORDER BY g.id""",
 }
 # Columns of the record types later stages will fill (the contract's names, in its order).
-_PENDING = {
-    "stories": ["id", "doc_ids", "date", "date_precision", "title", "event_ids", "outlets"],
-}
+_PENDING: dict[str, list[str]] = {}
 RECORD_TYPES = ["documents", "stories", "events", "quotes", "amounts", "agreements", "dates", "entities"]
 
 

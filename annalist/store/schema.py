@@ -53,4 +53,10 @@ MIGRATIONS.append((3, [
     "CREATE TABLE entity_links (entity_id VARCHAR PRIMARY KEY, global_id VARCHAR)",
 ]))
 
+MIGRATIONS.append((4, [
+    # Stories: all coverage of one happening (recomputed from the documents at each build).
+    """CREATE TABLE stories (id VARCHAR PRIMARY KEY, doc_ids VARCHAR[], date VARCHAR, date_precision VARCHAR,
+           title VARCHAR, event_ids VARCHAR[], outlets VARCHAR[])""",
+]))
+
 SCHEMA_VERSION = MIGRATIONS[-1][0]
