@@ -647,9 +647,10 @@ class StoryIndex:
             ei = np.concatenate([c[0] for c in chunks])
             ej = np.concatenate([c[1] for c in chunks])
             ew = np.concatenate([c[2] for c in chunks])
-            to_local = np.zeros(len(self._ids), dtype=np.int64)
-            to_local[np.asarray(members, dtype=np.int64)] = np.arange(len(members))
-            li, lj = to_local[ei], to_local[ej]
+            member_arr = np.asarray(members, dtype=np.int64)
+            by_pos = np.argsort(member_arr)
+            li = by_pos[np.searchsorted(member_arr[by_pos], ei)]
+            lj = by_pos[np.searchsorted(member_arr[by_pos], ej)]
             lo, hi = np.minimum(li, lj), np.maximum(li, lj)
             order = np.lexsort((hi, lo))
             lo, hi, ew = lo[order], hi[order], ew[order]
