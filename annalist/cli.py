@@ -100,9 +100,13 @@ def cli() -> None:
 @click.option("--reference-date", metavar="YYYY-MM-DD", help="Treat this day as today when inferring dates.")
 @click.option("--workers", type=click.IntRange(1, 64), default=min(2, os.cpu_count() or 1), show_default=True,
               help="Processes that parse and extract (the store is written by one).")
+@click.option("--engine", type=click.Choice(["local", "spark"]), default="local", show_default=True,
+              help="Where parsing and extraction run: this machine's processes, or Spark (pip install annalist[spark]).")
+@click.option("--master", default="local[2]", show_default=True, help="Spark master URL, with --engine spark.")
 @click.option("--no-progress", is_flag=True, help="Draw no progress bar.")
 @json_option
-def build(paths, db, strict, max_file_size, batch_size, reference_date, workers, no_progress, as_json) -> None:
+def build(paths, db, strict, max_file_size, batch_size, reference_date, workers, engine, master, no_progress,
+          as_json) -> None:
     """Ingest articles into the store.
 
     PATH may be a file, a folder (read recursively), a glob ("news/**/*.html") or - for
@@ -117,7 +121,12 @@ def build(paths, db, strict, max_file_size, batch_size, reference_date, workers,
     options = Options(db=db, max_file_bytes=_size(max_file_size), batch_size=batch_size, strict=strict,
                       reference_date=reference_date, progress=not no_progress, workers=workers)
     progress = _RichProgress(enabled=not no_progress and not as_json and err.is_terminal)
-    report = pipeline.build(paths, options, progress=progress)
+    if engine == "spark":
+        from .engines.spark import build_spark
+
+        report = build_spark(paths, options, master=master)
+    else:
+        report = pipeline.build(paths, options, progress=progress)
     for r in report.rejections:
         err.print(f"[yellow]rejected[/] {r.where}: {r.reason}", markup=True)
     if as_json:
