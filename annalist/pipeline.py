@@ -86,12 +86,8 @@ def build(paths: Iterable[str], options: Options = Options(), progress: Progress
         progress.start(total)
         # 2. clean, analyse, extract and store new items, one transaction per batch
         _process(paths, options, store, today, report, progress)
-        # 3. link: undated articles borrow the date of a dated report of the same happening
-        report.peer_dated = _date_from_peers(store, options)
-        # 4. link: one entity per person or organisation across documents
-        _link_entities(store)
-        # 5. link: near-duplicates and stories (all coverage of one happening)
-        _link_stories(store)
+        # 3-5. link across documents (every engine runs the same steps)
+        link_documents(store, options, report)
     finally:
         progress.stop()
         if own_store:
@@ -100,6 +96,16 @@ def build(paths: Iterable[str], options: Options = Options(), progress: Progress
             os.unlink(stdin_copy)
     report.seconds = time.perf_counter() - started
     return report
+
+
+def link_documents(store: Store, options: Options, report: BuildReport) -> None:
+    """The cross-document steps that follow the per-document stages, for every engine."""
+    # 3. undated articles borrow the date of a dated report of the same happening
+    report.peer_dated = _date_from_peers(store, options)
+    # 4. one entity per person or organisation across documents
+    _link_entities(store)
+    # 5. near-duplicates and stories (all coverage of one happening)
+    _link_stories(store)
 
 
 def _store_files(options: Options) -> list[str]:

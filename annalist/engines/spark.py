@@ -453,7 +453,7 @@ def build_spark(paths: Iterable[str], options: Options = Options(), master: str 
             load_parquet(store, out)
             clock.lap("load into the store")
         # the local build's steps after its batches, on the driver, as there
-        _after_batches(pipeline, store, options, report)
+        pipeline.link_documents(store, options, report)
     finally:
         for tmp in _TEMP_TABLES:
             try:
@@ -466,16 +466,6 @@ def build_spark(paths: Iterable[str], options: Options = Options(), master: str 
             spark.stop()
     report.seconds = time.perf_counter() - started
     return report
-
-
-def _after_batches(pipeline, store: "Store", options: Options, report: "BuildReport") -> None:
-    """What ``pipeline.build`` runs once its batches are stored (keep in step with it)."""
-    # 3. link: undated articles borrow the date of a dated report of the same happening
-    report.peer_dated = pipeline._date_from_peers(store, options)
-    # 4. link: one entity per person or organisation across documents
-    pipeline._link_entities(store)
-    # 5. link: near-duplicates and stories (all coverage of one happening)
-    pipeline._link_stories(store)
 
 
 _WORK = "_work"
