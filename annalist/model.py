@@ -11,7 +11,7 @@ from typing import Literal
 __all__ = [
     "RawDocument", "Rejection", "Document", "DatedValue", "Sentence", "EntityMention",
     "Analysis", "Evidence", "DateMention", "Entity", "Actor", "Location", "Event", "Quote",
-    "Amount", "Agreement", "Extraction",
+    "Amount", "Agreement", "Extraction", "Variant", "Conflict", "FusedEvent",
 ]
 
 Format = Literal["text", "html", "jsonl", "feed"]
@@ -246,3 +246,52 @@ class Extraction:
     quotes: list[Quote] = field(default_factory=list)
     amounts: list[Amount] = field(default_factory=list)
     agreements: list[Agreement] = field(default_factory=list)
+
+
+# -- records across documents (link stage) -----------------------------------------------------
+
+@dataclass(frozen=True, slots=True)
+class Variant:
+    """One value sources give for a fact, and which documents give it."""
+
+    value: str
+    doc_ids: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Conflict:
+    """Sources disagree on a fact: every value is kept with its sources."""
+
+    field: str                   # "date", "location", "value", "count", ...
+    variants: tuple[Variant, ...]
+    about: str | None = None     # what the fact belongs to ("bilateral trade (USD, 2024)")
+
+
+@dataclass(slots=True)
+class FusedEvent:
+    """One happening, fused from every document's report of it (events.jsonl)."""
+
+    id: str                      # "e" + hash of its smallest mention id
+    story_id: str | None
+    plover: str
+    cameo: str
+    source: Actor | None         # entity_id: the cross-document entity
+    target: Actor | None
+    evidence: list[Evidence]     # every sentence, from every document, that reports it
+    mention_ids: list[str]       # the per-document events fused here
+    doc_ids: list[str]
+    outlets: list[str]
+    sources: int                 # independent sources: near-duplicate copies and one outlet count once
+    first_reported: str | None   # earliest publication day among its documents
+    first_doc_id: str | None
+    date: str | None = None
+    date_precision: str | None = None
+    date_from: str | None = None
+    location: Location | None = None
+    status: str = "reported"
+    mode: str | None = None
+    negated: bool = False
+    summary: str = ""
+    trigger: str = ""
+    confidence: float = 0.5
+    conflicts: list[Conflict] = field(default_factory=list)

@@ -20,6 +20,7 @@ from .extract import extract
 from .ingest import STDIN, iter_inputs
 from .link.dedup import DedupIndex
 from .link.entities import EntityRow, link_entities
+from .link.fusion import Report, figure_conflicts, fuse_events, quote_events, utterances
 from .link.stories import StoryDoc, cluster
 from .link.peerdate import PeerCandidate, peer_dates
 from .model import Document, RawDocument, Rejection
@@ -106,6 +107,8 @@ def link_documents(store: Store, options: Options, report: BuildReport) -> None:
     _link_entities(store)
     # 5. near-duplicates and stories (all coverage of one happening)
     _link_stories(store)
+    # 6. one event per happening and one id per utterance, across the story's documents
+    _fuse(store)
 
 
 def _store_files(options: Options) -> list[str]:
@@ -269,7 +272,7 @@ def _link_stories(store: Store) -> None:
             con.execute(f"UPDATE {table} SET story_id = d.story_id FROM documents d WHERE {table}.doc_id = d.id")
         # A story's date is its first day of coverage; its title, the headline of its first report.
         con.execute("""
-            INSERT INTO stories
+            INSERT INTO stories (id, doc_ids, date, date_precision, title, event_ids, outlets)
             SELECT d.story_id,
                    list(d.id ORDER BY d.published NULLS LAST, d.id),
                    min(d.published) FILTER (WHERE d.published_precision = 'day'),
@@ -279,6 +282,18 @@ def _link_stories(store: Store) -> None:
                    coalesce((SELECT list(e.id ORDER BY e.id) FROM events e WHERE e.story_id = d.story_id), []),
                    list_sort(list(DISTINCT d.outlet) FILTER (WHERE d.outlet IS NOT NULL))
             FROM documents d WHERE d.story_id IS NOT NULL GROUP BY d.story_id""")
+
+
+def _fuse(store: Store) -> None:
+    rows = store.con.execute("""SELECT id, story_id, CASE WHEN published_precision = 'day' THEN published END,
+                                       outlet, duplicate_of FROM documents""").fetchall()
+    reports = {i: Report(i, story, pub, outlet, dup or i) for i, story, pub, outlet, dup in rows}
+    events = store.events()
+    fused = fuse_events(events, reports)
+    fused_of = {m: f.id for f in fused for m in f.mention_ids}
+    quotes = store.quotes()
+    store.replace_fusion(fused, utterances(quotes, reports), quote_events(quotes, events, fused_of),
+                         figure_conflicts(store.amounts(), reports))
 
 
 def _link_entities(store: Store) -> None:

@@ -30,9 +30,16 @@ _QUERIES = {
                     FROM documents ORDER BY id""",
     "dates": """SELECT id, doc_id, text, start, "end", type, value, precision, anchor
                 FROM dates ORDER BY doc_id, start""",
-    "events": f"""SELECT e.id, e.story_id, e.date, e.date_precision, e.date_from, e.plover, e.cameo,
-                         {_linked("e.source", "ls")} AS source, {_linked("e.target", "lt")} AS target, e.location,
-                         e.summary, e.evidence, e.confidence, e.status, e.mode, e.negated, e.trigger, e.doc_id
+    # One event per happening, fused across documents (link/fusion.py); actors' entity_id is
+    # the cross-document entity. ``doc_id`` is the first report, ``mention_ids`` each report.
+    "events": """SELECT id, story_id, date, date_precision, date_from, plover, cameo, source, target, location,
+                        summary, evidence, confidence, status, mode, negated, trigger, first_doc_id AS doc_id,
+                        doc_ids, mention_ids, outlets, sources, first_reported, conflicts
+                 FROM fused_events ORDER BY id""",
+    # Each document's own report of an event, with the fused event it belongs to.
+    "event_mentions": f"""SELECT e.id, e.event_id, e.doc_id, e.story_id, e.date, e.date_precision, e.date_from,
+                         e.plover, e.cameo, {_linked("e.source", "ls")} AS source, {_linked("e.target", "lt")} AS target,
+                         e.location, e.summary, e.evidence, e.confidence, e.status, e.mode, e.negated, e.trigger
                   FROM events e
                   LEFT JOIN entity_links ls ON ls.entity_id = e.source->>'entity_id'
                   LEFT JOIN entity_links lt ON lt.entity_id = e.target->>'entity_id'
@@ -45,7 +52,8 @@ _QUERIES = {
                   FROM amounts ORDER BY doc_id, start""",
     "agreements": """SELECT id, title, kind, parties, signed, topic, story_id, evidence, count, status, doc_id
                      FROM agreements ORDER BY doc_id, id""",
-    "stories": """SELECT id, doc_ids, date, date_precision, title, event_ids, outlets FROM stories ORDER BY id""",
+    "stories": """SELECT id, doc_ids, date, date_precision, title, event_ids, outlets,
+                         coalesce(conflicts, '[]'::JSON) AS conflicts FROM stories ORDER BY id""",
     # One entity across documents; ``members`` are the per-document entity ids records cite.
     "entities": """SELECT g.id, g.name, g.aliases, g.type, g.country, g.role, g.mentions, g.doc_ids, g.title,
                           list_sort(list(l.entity_id)) AS members
@@ -54,7 +62,8 @@ _QUERIES = {
 }
 # Columns of the record types later stages will fill (the contract's names, in its order).
 _PENDING: dict[str, list[str]] = {}
-RECORD_TYPES = ["documents", "stories", "events", "quotes", "amounts", "agreements", "dates", "entities"]
+RECORD_TYPES = ["documents", "stories", "events", "quotes", "amounts", "agreements", "dates", "entities",
+                "event_mentions"]
 
 
 def _query(record_type: str) -> str:

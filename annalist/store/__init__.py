@@ -14,7 +14,8 @@ import duckdb
 import pyarrow as pa
 
 from ..errors import SchemaError, StoreError
-from ..model import Analysis, DatedValue, DateMention, Document, Extraction, Rejection
+from ..model import (Actor, Amount, Analysis, DatedValue, DateMention, Document, Event, Evidence, Extraction,
+                     FusedEvent, Location, Quote, Rejection)
 from .schema import MIGRATIONS, SCHEMA_VERSION
 
 __all__ = ["Store", "open_store", "SCHEMA_VERSION"]
@@ -29,7 +30,7 @@ _DEPENDENT_TABLES = ("sentences", "entity_mentions", "dates", "entities", "event
 # Extraction record lists -> tables; nested values (actors, evidence, mentions) become JSON text.
 _RECORD_TABLES = {"dates": "dates", "entities": "entities", "events": "events", "quotes": "quotes",
                   "amounts": "amounts", "agreements": "agreements"}
-_LIST_COLUMNS = {"aliases", "entities", "parties"}
+_LIST_COLUMNS = {"aliases", "entities", "parties", "mention_ids", "doc_ids", "outlets"}
 
 
 def open_store(path: str | Path = ":memory:", read_only: bool = False) -> "Store":
@@ -220,6 +221,58 @@ class Store:
             self._insert("entity_links", pa.table({"entity_id": [m for m, _ in links], "global_id": [g for _, g in links]}))
 
     # -- reading -------------------------------------------------------------------------------
+    # -- records, for the cross-document steps ----------------------------------------------------
+    def _global_ids(self) -> dict[str, str]:
+        return dict(self.con.execute("SELECT entity_id, global_id FROM entity_links").fetchall())
+
+    def events(self) -> list[Event]:
+        """Every document's events; actors carry their cross-document entity id."""
+        ids = self._global_ids()
+        rows = self.con.execute("""SELECT id, doc_id, plover, cameo, source, target, trigger, evidence, date,
+                                          date_precision, date_from, location, status, mode, negated, summary,
+                                          confidence, story_id FROM events ORDER BY id""").fetchall()
+        return [Event(i, d, pl, ca, _actor(src, ids), _actor(tgt, ids), trig, _evidence(ev), dt, prec, dfrom,
+                      Location(**json.loads(loc)) if loc else None, st, mode, bool(neg), summ or "", conf or 0.5, story)
+                for i, d, pl, ca, src, tgt, trig, ev, dt, prec, dfrom, loc, st, mode, neg, summ, conf, story in rows]
+
+    def quotes(self) -> list[Quote]:
+        ids = self._global_ids()
+        rows = self.con.execute("""SELECT id, doc_id, text, direct, speaker, evidence, start, "end", story_id
+                                   FROM quotes ORDER BY id""").fetchall()
+        return [Quote(i, d, t, bool(direct), _actor(sp, ids), _evidence(ev), s or 0, e or 0, story_id=story)
+                for i, d, t, direct, sp, ev, s, e, story in rows]
+
+    def amounts(self) -> list[Amount]:
+        rows = self.con.execute("""SELECT id, doc_id, text, value, unit, what, qualifier, period, entities, evidence,
+                                          start, "end" FROM amounts ORDER BY id""").fetchall()
+        return [Amount(i, d, t, v, u, w, q, p, list(ents or []), _evidence(ev), s or 0, e or 0)
+                for i, d, t, v, u, w, q, p, ents, ev, s, e in rows]
+
+    def replace_fusion(self, fused: Sequence[FusedEvent], utterance_of: dict[str, str],
+                       event_of_quote: dict[str, str], story_conflicts: dict[str, list]) -> None:
+        """Swap in the fused events and what points to them, in one transaction."""
+        mention_of = {m: f.id for f in fused for m in f.mention_ids}
+        with self.transaction():
+            self.con.execute("DELETE FROM fused_events")
+            if fused:
+                self._insert("fused_events", _records_table(list(fused)))
+            self._update_column("events", "event_id", mention_of)
+            self._update_column("quotes", "utterance_id", utterance_of)
+            self._update_column("quotes", "event_id", event_of_quote)
+            self.con.execute("""UPDATE stories SET event_ids = coalesce(
+                                    (SELECT list(f.id ORDER BY f.date NULLS LAST, f.id) FROM fused_events f
+                                     WHERE f.story_id = stories.id), [])""")
+            self._update_column("stories", "conflicts",
+                                {k: json.dumps(_plain(v), ensure_ascii=False) for k, v in story_conflicts.items()})
+
+    def _update_column(self, table: str, column: str, values: dict[str, str]) -> None:
+        """Set ``column`` from an id -> value map (NULL for ids not in it)."""
+        self.con.execute(f"UPDATE {table} SET {column} = NULL")
+        if values:
+            self.con.register("_values", pa.table({"id": list(values), "value": list(values.values())}))
+            self.con.execute(f"UPDATE {table} SET {column} = _values.value FROM _values WHERE {table}.id = _values.id")
+            self.con.unregister("_values")
+
     def count(self, table: str) -> int:
         return self.con.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0]  # table names are ours
 
@@ -314,6 +367,20 @@ def _records_table(records: Sequence) -> pa.Table:
     """Dataclass records -> an Arrow table with one column per field."""
     names = [f.name for f in fields(records[0])]
     return pa.table({n: _column(n, [getattr(r, n) for r in records]) for n in names})
+
+
+def _evidence(value: str | None) -> list[Evidence]:
+    return [Evidence(**e) for e in json.loads(value)] if value else []
+
+
+def _actor(value: str | None, global_ids: dict[str, str]) -> Actor | None:
+    """An actor from its JSON, its entity id replaced by the cross-document one."""
+    if not value:
+        return None
+    actor = Actor(**json.loads(value))
+    if actor.entity_id in global_ids:
+        actor = Actor(actor.name, global_ids[actor.entity_id], actor.country, actor.role, actor.title)
+    return actor
 
 
 def _row_to_document(row: dict) -> Document:

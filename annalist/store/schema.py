@@ -59,4 +59,18 @@ MIGRATIONS.append((4, [
            title VARCHAR, event_ids VARCHAR[], outlets VARCHAR[])""",
 ]))
 
+MIGRATIONS.append((5, [
+    # One event per happening across documents (link/fusion.py); ``events`` keeps each
+    # document's report of it, and says which fused event it is part of.
+    """CREATE TABLE fused_events (id VARCHAR PRIMARY KEY, story_id VARCHAR, date VARCHAR, date_precision VARCHAR,
+           date_from VARCHAR, plover VARCHAR, cameo VARCHAR, mode VARCHAR, source JSON, target JSON,
+           location JSON, summary VARCHAR, evidence JSON, confidence DOUBLE, status VARCHAR, negated BOOLEAN,
+           mention_ids VARCHAR[], doc_ids VARCHAR[], outlets VARCHAR[], sources INTEGER,
+           first_reported VARCHAR, first_doc_id VARCHAR, trigger VARCHAR, conflicts JSON)""",
+    "ALTER TABLE events ADD COLUMN event_id VARCHAR",
+    "ALTER TABLE stories ADD COLUMN conflicts JSON",
+    # Saved state of incremental linking (the story index), written with the stories it gave.
+    "CREATE TABLE link_state (name VARCHAR PRIMARY KEY, value BLOB, fingerprints JSON)",
+]))
+
 SCHEMA_VERSION = MIGRATIONS[-1][0]
