@@ -418,6 +418,51 @@ def search_cmd(query, db, kinds, since, until, countries, outlets, plover, limit
         out.print(Text(f"     {h.doc_id} §{h.start}-{h.end}", style="dim"))
 
 
+@cli.command(name="timeline")
+@db_option
+@click.option("--actor", "actors", multiple=True, metavar="ACTOR",
+              help="Keep events this actor takes part in: a country (KAZ, IGO:SCO) or part of a name "
+                   "(Tokayev). Repeat: every one must take part (--actor KAZ --actor CHN).")
+@click.option("--since", metavar="DATE", help="Events from this date (YYYY[-MM[-DD]]).")
+@click.option("--until", metavar="DATE", help="Events up to this date.")
+@click.option("--type", "types", multiple=True, metavar="PLOVER", help="Only this PLOVER type (repeatable).")
+@click.option("--negated", "include_negated", is_flag=True, help="Also list events reported as not happening.")
+@json_option
+def timeline_cmd(db, actors, since, until, types, include_negated, as_json) -> None:
+    """Events in date order, one per happening (fused across outlets), with their story and sources.
+
+    \b
+    Background events (recalled in passing) appear at their own date, planned ones at the
+    date they are planned for, marked as such. "sources" counts independent sources:
+    syndicated copies and several articles of one outlet count once.
+      annalist timeline --actor KAZ --actor CHN --since 2025-01 --db news.duckdb
+      annalist timeline --type AGREE --type SUPPORT --json --db news.duckdb
+    """
+    from .outputs.timeline import timeline
+    with _open(db) as store:
+        result = timeline(store, actors, since, until, types, include_negated)
+    if as_json:
+        click.echo(json.dumps(result.as_dict(), indent=2, ensure_ascii=False))
+        return
+    table = Table(show_lines=False)
+    for col in ("date", "status", "event", "who", "with", "where", "sources", "story"):
+        table.add_column(col, overflow="fold")
+
+    def who(actor):
+        if not actor:
+            return "-"
+        return actor["name"] + (f" ({actor['country']})" if actor.get("country") else "")
+
+    for e in result.entries:
+        status = e.status + (" [conflicting reports]" if e.conflicts else "")
+        table.add_row(e.date or "undated", status, f"{e.plover} {e.cameo}", Text(who(e.source)), Text(who(e.target)),
+                      Text((e.location or {}).get("name") or "-"),
+                      f"{e.sources} ({', '.join(e.outlets)})" if e.outlets else str(e.sources),
+                      Text(e.story.title if e.story and e.story.title else "-"))
+    out.print(table)
+    out.print(f"{len(result.entries)} events")
+
+
 @cli.command(name="brief")
 @db_option
 @click.option("--actor", "actors", multiple=True, metavar="ISO3",

@@ -20,7 +20,7 @@ from .extract import extract
 from .ingest import STDIN, iter_inputs
 from .link.dedup import DedupIndex
 from .link.entities import EntityRow, link_entities
-from .link.fusion import Report, figure_conflicts, fuse_events, quote_events, utterances
+from .link.fusion import Report, figure_conflicts, fuse_events, quote_events, story_title, utterances
 from .link.stories import StoryDoc, cluster
 from .link.peerdate import PeerCandidate, peer_dates
 from .model import Document, RawDocument, Rejection
@@ -292,8 +292,12 @@ def _fuse(store: Store) -> None:
     fused = fuse_events(events, reports)
     fused_of = {m: f.id for f in fused for m in f.mention_ids}
     quotes = store.quotes()
+    by_story: dict[str, list] = {}
+    for f in fused:
+        by_story.setdefault(f.story_id, []).append(f)
+    titles = {sid: t for sid, evs in by_story.items() if sid and (t := story_title(evs))}
     store.replace_fusion(fused, utterances(quotes, reports), quote_events(quotes, events, fused_of),
-                         figure_conflicts(store.amounts(), reports))
+                         figure_conflicts(store.amounts(), reports), titles)
 
 
 def _link_entities(store: Store) -> None:

@@ -206,3 +206,56 @@ def test_seeds_two_translations_of_xis_words_share_an_utterance(seeds):
     joined = [" | ".join(ts) for (ts,) in rows]
     assert any("No matter how the international situation changes" in j
                and "Regardless of how the international situation changes" in j for j in joined)
+
+
+def test_a_story_title_is_written_from_its_main_event():
+    from annalist.link.fusion import story_title
+    from annalist.model import Location
+    fused = fuse_events([_event("a", 0, location=Location("Astana", "KAZ")), _event("b", 0),
+                         _event("a", 40, "ACCUSE", KAZ, RUS)], REPORTS)
+    assert story_title(fused) == "Kassym-Jomart Tokayev and Xi Jinping hold talks in Astana"
+    signing = fuse_events([_event("a", 0, "SUPPORT", KAZ, CHN)], REPORTS)
+    signing[0].cameo = "057"
+    assert story_title(signing) == "Kazakhstan and China sign agreements"
+    vague = fuse_events([_event("a", 0, source=Actor("the company"), target=None)], REPORTS)
+    assert story_title(vague) is None
+
+
+def test_examples_story_titles_name_the_main_happening(examples):
+    titles = [t for (t,) in examples.con.execute("SELECT title FROM stories").fetchall()]
+    assert "Daniyar Seitkali and Gao Jianming hold talks in Astana" in titles
+    assert "Nurlan Temirkhanov and Zhou Pengfei sign agreements in Almaty" in titles
+
+
+def test_timeline_lists_the_relation_in_date_order_with_sources(examples):
+    from annalist.outputs.timeline import timeline
+    got = timeline(examples, ("KAZ", "CHN"), since="2025-06", until="2025-12")
+    days = [e.date for e in got.entries]
+    assert days == sorted(days) and days and all("2025-06" <= d[:7] <= "2025-12" for d in days)
+    assert all({"KAZ", "CHN"} <= {(e.source or {}).get("country"), (e.target or {}).get("country")}
+               for e in got.entries)
+    talks = [e for e in got.entries if e.plover == "CONSULT" and e.date == "2025-06-16"]
+    assert talks and talks[0].sources >= 3 and talks[0].story.title
+    assert not any(e.negated for e in got.entries)
+
+
+def test_timeline_places_background_events_at_their_own_date(seeds):
+    from annalist.outputs.timeline import timeline
+    got = timeline(seeds, ("KAZ", "CHN"))
+    background = [e for e in got.entries if e.status == "background"]
+    assert background and all(e.date < e.first_reported for e in background)
+    assert any(e.status == "planned" for e in got.entries)
+
+
+def test_timeline_command_prints_json_and_rejects_bad_types(tmp_path, examples):
+    from click.testing import CliRunner
+    from annalist.cli import cli
+    db = examples.con.execute("SELECT path FROM duckdb_databases() WHERE database_name = current_database()").fetchone()[0]
+    result = CliRunner().invoke(cli, ["timeline", "--db", db, "--actor", "KAZ", "--type", "CONSULT", "--json"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)
+    assert data["events"] and all(e["plover"] == "CONSULT" for e in data["events"])
+    import subprocess, sys
+    bad = subprocess.run([sys.executable, "-m", "annalist", "timeline", "--db", db, "--type", "MEET"],
+                         capture_output=True, text=True, timeout=120)
+    assert bad.returncode == 2 and "not a PLOVER type" in bad.stderr

@@ -33,7 +33,8 @@ from ..knowledge import load
 from ..model import Actor, Amount, Conflict, Event, Evidence, FusedEvent, Location, Quote, Variant
 from .entities import fold
 
-__all__ = ["Report", "fuse_events", "utterances", "quote_events", "figure_conflicts", "fused_id"]
+__all__ = ["Report", "fuse_events", "utterances", "quote_events", "figure_conflicts", "fused_id", "story_title",
+           "same_utterance"]
 
 _WORD = re.compile(r"\w+")
 
@@ -329,3 +330,32 @@ def figure_conflicts(amounts: Iterable[Amount], reports: Mapping[str, Report]) -
             out[key[0]].append(Conflict("value", _variants(sorted(values, key=lambda v: _order(reports, v[1]))),
                                         about=labels[key]))
     return dict(out)
+
+
+# -- story titles --------------------------------------------------------------------------------
+
+def _importance(e: FusedEvent) -> tuple:
+    return (not e.negated, e.status == "reported", e.status != "background", e.sources, len(e.doc_ids),
+            len(e.evidence), e.source is not None, e.target is not None)
+
+
+def story_title(events: Sequence[FusedEvent]) -> str | None:
+    """A short headline from a story's main event (the one most sources report): "Kassym-Jomart
+    Tokayev and Xi Jinping hold talks in Beijing". None when the story has no usable event."""
+    # a vague actor ("the company", "two central banks") makes a poor headline: the first report's is kept
+    candidates = [e for e in events if not e.negated and e.source is not None
+                  and (e.source.entity_id or e.source.country)]
+    if not candidates:
+        return None
+    main = max(candidates, key=lambda e: (_importance(e), [-ord(c) for c in e.id]))
+    k = load("fusion")
+    both, one = k["headlines"].get(main.cameo) or k["headlines"][main.plover]
+    a = main.source.name
+    b = main.target.name if main.target and fold(main.target.name) != fold(a) else None
+    title = both.format(a=a, b=b) if b else one.format(a=a)
+    place = main.location.name if main.location else None
+    if place and fold(place) not in {fold(a), fold(b or "")}:
+        title += f" in {place}"
+    if main.status == "planned":
+        title += k["planned_suffix"]
+    return title[:1].upper() + title[1:]

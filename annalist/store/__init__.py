@@ -249,7 +249,8 @@ class Store:
                 for i, d, t, v, u, w, q, p, ents, ev, s, e in rows]
 
     def replace_fusion(self, fused: Sequence[FusedEvent], utterance_of: dict[str, str],
-                       event_of_quote: dict[str, str], story_conflicts: dict[str, list]) -> None:
+                       event_of_quote: dict[str, str], story_conflicts: dict[str, list],
+                       story_titles: dict[str, str] | None = None) -> None:
         """Swap in the fused events and what points to them, in one transaction."""
         mention_of = {m: f.id for f in fused for m in f.mention_ids}
         with self.transaction():
@@ -264,6 +265,10 @@ class Store:
                                      WHERE f.story_id = stories.id), [])""")
             self._update_column("stories", "conflicts",
                                 {k: json.dumps(_plain(v), ensure_ascii=False) for k, v in story_conflicts.items()})
+            if story_titles:   # a headline written from the main event; the first report's headline otherwise
+                self.con.register("_titles", pa.table({"id": list(story_titles), "title": list(story_titles.values())}))
+                self.con.execute("UPDATE stories SET title = _titles.title FROM _titles WHERE stories.id = _titles.id")
+                self.con.unregister("_titles")
 
     def _update_column(self, table: str, column: str, values: dict[str, str]) -> None:
         """Set ``column`` from an id -> value map (NULL for ids not in it)."""

@@ -9,7 +9,7 @@ from . import SCHEMA_VERSION, Store
 __all__ = ["Problem", "check_store"]
 
 _SPAN_TABLES = ("dates", "quotes", "amounts")           # start/"end"/text columns of their own
-_EVIDENCE_TABLES = ("events", "quotes", "amounts", "agreements")
+_EVIDENCE_TABLES = ("events", "fused_events", "quotes", "amounts", "agreements")
 _CHILD_TABLES = ("sentences", "entity_mentions", "dates", "entities", "events", "quotes", "amounts", "agreements")
 
 
@@ -40,6 +40,12 @@ def check_store(store: Store) -> list[Problem]:
         problems.append(Problem("duplicate", "documents", source, f"{n} documents from one source"))
     for (doc_id,) in con.execute("SELECT doc_id FROM inputs WHERE status = 'doc' AND doc_id NOT IN (SELECT id FROM documents)").fetchall():
         problems.append(Problem("orphan", "inputs", doc_id, "an input points to a document that is not stored"))
+    for (rid, missing) in con.execute("""SELECT id, list(d ORDER BY d) FROM (SELECT id, unnest(doc_ids) AS d FROM fused_events)
+                                         WHERE d NOT IN (SELECT id FROM documents) GROUP BY id ORDER BY id""").fetchall():
+        problems.append(Problem("orphan", "fused_events", rid, f"cites documents that are not stored: {missing}"))
+    for (rid, event_id) in con.execute("""SELECT id, event_id FROM events WHERE event_id IS NOT NULL
+                                          AND event_id NOT IN (SELECT id FROM fused_events)""").fetchall():
+        problems.append(Problem("orphan", "events", rid, f"points to fused event {event_id}, which is not stored"))
     texts = dict(con.execute("SELECT id, text FROM documents").fetchall())
 
     def slice_ok(doc_id: str, start: int, end: int, text: str) -> bool:
