@@ -1,6 +1,8 @@
 """Run the stages: ingest -> clean -> analyse -> extract -> link -> store."""
 from __future__ import annotations
 
+import hashlib
+import json
 import os
 import shutil
 import sys
@@ -18,10 +20,9 @@ from .clean import clean, line_key
 from .clean.boilerplate import _rules as _boilerplate_rules
 from .extract import extract
 from .ingest import STDIN, iter_inputs
-from .link.dedup import DedupIndex
 from .link.entities import EntityRow, link_entities
 from .link.fusion import Report, figure_conflicts, fuse_events, quote_events, story_title, utterances
-from .link.stories import StoryDoc, cluster
+from .link.stories import Settings, StoryDoc, StoryIndex
 from .link.peerdate import PeerCandidate, peer_dates
 from .model import Document, RawDocument, Rejection
 from .options import Options
@@ -48,6 +49,7 @@ class BuildReport:
     rejections: list[Rejection] = field(default_factory=list)
     seconds: float = 0.0
     peer_dated: int = 0
+    stories: str = ""            # how stories were linked: "incremental, N added" or "rebuilt (why)"
 
     @property
     def rejected(self) -> int:
@@ -55,7 +57,7 @@ class BuildReport:
 
     def as_dict(self) -> dict:
         return {"db": self.db, "read": self.read, "new": self.new, "updated": self.updated,
-                "unchanged": self.unchanged, "rejected": self.rejected, "peer_dated": self.peer_dated,
+                "unchanged": self.unchanged, "rejected": self.rejected, "peer_dated": self.peer_dated, "stories": self.stories,
                 "seconds": round(self.seconds, 3),
                 "rejections": [{"source": r.source, "line": r.line, "reason": r.reason} for r in self.rejections]}
 
@@ -105,8 +107,8 @@ def link_documents(store: Store, options: Options, report: BuildReport) -> None:
     report.peer_dated = _date_from_peers(store, options)
     # 4. one entity per person or organisation across documents
     _link_entities(store)
-    # 5. near-duplicates and stories (all coverage of one happening)
-    _link_stories(store)
+    # 5. near-duplicates and stories (all coverage of one happening), incrementally
+    report.stories = _link_stories(store)
     # 6. one event per happening and one id per utterance, across the story's documents
     _fuse(store)
 
@@ -239,38 +241,53 @@ def _chunks(items: Iterable, size: int):
         yield chunk
 
 
-def _link_stories(store: Store) -> None:
-    """Near-duplicates and stories over every stored document. Both are deterministic
-    functions of the documents (``link.stories`` explains why), so recomputing them equals
-    attaching new documents to the old stories."""
+def _link_stories(store: Store) -> str:
+    """Near-duplicates and stories. The story index is saved in the store with the stories it
+    gave; a later build adds only its new documents to it (``link.stories``: the same stories
+    as one build over everything). The index is rebuilt when an indexed document changed what
+    clustering sees (text, day, names, event days; peer dating can change a day) or left the
+    store. Returns what was done, for the build report."""
     con = store.con
-    rows = con.execute("SELECT id, text, title, published, published_precision FROM documents ORDER BY id").fetchall()
-    names = dict(con.execute("""SELECT l.doc_id, list(DISTINCT g.name ORDER BY g.name) FROM entities l
-                                JOIN entity_links k ON k.entity_id = l.id JOIN global_entities g ON g.id = k.global_id
-                                GROUP BY l.doc_id""").fetchall())
+    # What clustering sees of each document, without fetching every text: a digest of it.
+    rows = con.execute("""SELECT id, md5(coalesce(title, '') || chr(0) || text),
+                                 CASE WHEN published_precision = 'day' THEN published END
+                          FROM documents ORDER BY id""").fetchall()
+    # A document's own names (the fullest form it uses), not the cross-document ones: those
+    # change as the corpus grows, and a document's vectors must not.
+    names = dict(con.execute("""SELECT doc_id, list(DISTINCT name ORDER BY name) FROM entities
+                                WHERE type IN ('PERSON', 'ORG', 'GPE', 'LOC') GROUP BY doc_id""").fetchall())
     event_days = dict(con.execute("""SELECT doc_id, list(date ORDER BY date) FROM events
                                      WHERE date_precision = 'day' AND status = 'reported' AND NOT negated
                                      GROUP BY doc_id""").fetchall())
-    docs = [StoryDoc(i, text, title, pub if prec == "day" else None, tuple(names.get(i, ())), tuple(event_days.get(i, ())))
-            for i, text, title, pub, prec in rows]
-    # The earlier report is the original: add in publication order, undated last.
-    by_time = sorted(docs, key=lambda d: (d.published or "9999", d.doc_id))
-    duplicate_of = DedupIndex().add(by_time)
-    stories = cluster(docs)
+    seen = {i: (tuple(names.get(i, ())), tuple(event_days.get(i, ()))) for i, _d, _p in rows}
+    prints = {i: hashlib.sha1(json.dumps([digest, pub, *seen[i]]).encode("utf-8")).hexdigest()
+              for i, digest, pub in rows}
+    index, saved, how = _saved_story_index(store, prints)
+    new_ids = sorted(set(prints) - set(saved))
+    if new_ids:
+        texts = dict(((i, (t, ti)) for i, t, ti in con.execute(
+            "SELECT id, text, title FROM documents WHERE id IN (SELECT UNNEST(?))", [new_ids]).fetchall()))
+        pubs = {i: pub for i, _d, pub in rows}
+        index.add([StoryDoc(i, texts[i][0], texts[i][1], pubs[i], *seen[i]) for i in new_ids])
+    how += f", {len(new_ids)} added" if how.startswith("incremental") else ""
+    published = {i: pub for i, _d, pub in rows}
+    duplicate_of = _originals(index.duplicate_pairs(), published)
     with store.transaction():
         con.execute("UPDATE documents SET story_id = NULL, duplicate_of = NULL")
         con.execute("DELETE FROM stories")
-        if not docs:
-            return
-        con.register("_links", pa.table({"id": [d.doc_id for d in docs],
-                                         "story_id": [stories.get(d.doc_id) for d in docs],
-                                         "duplicate_of": [duplicate_of.get(d.doc_id) for d in docs]}))
+        con.execute("DELETE FROM link_state WHERE name = 'stories'")
+        if not rows:
+            return how
+        ids = [i for i, _d, _p in rows]
+        con.register("_links", pa.table({"id": ids, "story_id": [index.story_of(i) for i in ids],
+                                         "duplicate_of": [duplicate_of.get(i) for i in ids]}))
         con.execute("""UPDATE documents SET story_id = _links.story_id, duplicate_of = _links.duplicate_of
                        FROM _links WHERE documents.id = _links.id""")
         con.unregister("_links")
         for table in ("events", "quotes", "agreements"):
             con.execute(f"UPDATE {table} SET story_id = d.story_id FROM documents d WHERE {table}.doc_id = d.id")
-        # A story's date is its first day of coverage; its title, the headline of its first report.
+        # A story's date is its first day of coverage; its title, the headline of its first report
+        # (fusion replaces it with one written from the story's main event).
         con.execute("""
             INSERT INTO stories (id, doc_ids, date, date_precision, title, event_ids, outlets)
             SELECT d.story_id,
@@ -279,9 +296,53 @@ def _link_stories(store: Store) -> None:
                    CASE WHEN min(d.published) FILTER (WHERE d.published_precision = 'day') IS NULL THEN NULL ELSE 'day' END,
                    coalesce(arg_min(d.title, coalesce(d.published, '9999') || d.id) FILTER (WHERE d.title IS NOT NULL),
                             arg_min(left(split_part(d.text, chr(10), 1), 120), d.id)),
-                   coalesce((SELECT list(e.id ORDER BY e.id) FROM events e WHERE e.story_id = d.story_id), []),
+                   [],
                    list_sort(list(DISTINCT d.outlet) FILTER (WHERE d.outlet IS NOT NULL))
             FROM documents d WHERE d.story_id IS NOT NULL GROUP BY d.story_id""")
+        con.execute("INSERT INTO link_state VALUES ('stories', ?, ?)", [index.to_bytes(), json.dumps(prints)])
+    return how
+
+
+def _saved_story_index(store: Store, prints: dict[str, str]) -> tuple[StoryIndex, dict[str, str], str]:
+    """The saved index if it still describes the stored documents, else a new one."""
+    row = store.con.execute("SELECT value, fingerprints FROM link_state WHERE name = 'stories'").fetchone()
+    if row is None:
+        return StoryIndex(), {}, "rebuilt (no saved index)"
+    saved = json.loads(row[1])
+    changed = sum(prints.get(i) != p for i, p in saved.items())
+    if changed:
+        return StoryIndex(), {}, f"rebuilt ({changed} indexed documents changed or left)"
+    try:
+        index = StoryIndex.from_bytes(row[0])
+    except (ValueError, KeyError, OSError) as exc:
+        return StoryIndex(), {}, f"rebuilt (saved index unreadable: {exc})"
+    if index.settings != Settings.default():
+        return StoryIndex(), {}, "rebuilt (clustering settings changed)"
+    return index, saved, "incremental"
+
+
+def _originals(pairs: Iterable[tuple[str, str]], published: dict[str, str | None]) -> dict[str, str]:
+    """doc -> the original of its near-duplicate group: the earliest published (then smallest
+    id), whatever order the documents were added in."""
+    parent: dict[str, str] = {}
+
+    def find(x: str) -> str:
+        while parent.get(x, x) != x:
+            x = parent[x]
+        return x
+
+    for a, b in pairs:
+        ra, rb = find(a), find(b)
+        if ra != rb:
+            parent[max(ra, rb)] = min(ra, rb)
+    groups: dict[str, list[str]] = {}
+    for x in {x for pair in pairs for x in pair}:
+        groups.setdefault(find(x), []).append(x)
+    out = {}
+    for members in groups.values():
+        first = min(members, key=lambda d: (published.get(d) or "9999", d))
+        out.update({d: first for d in members if d != first})
+    return out
 
 
 def _fuse(store: Store) -> None:

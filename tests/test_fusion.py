@@ -259,3 +259,33 @@ def test_timeline_command_prints_json_and_rejects_bad_types(tmp_path, examples):
     bad = subprocess.run([sys.executable, "-m", "annalist", "timeline", "--db", db, "--type", "MEET"],
                          capture_output=True, text=True, timeout=120)
     assert bad.returncode == 2 and "not a PLOVER type" in bad.stderr
+
+
+# -- incremental linking -------------------------------------------------------------------------
+
+def _linking(db):
+    with open_store(db, read_only=True) as store:
+        rows = store.con.execute("SELECT id, source, story_id, duplicate_of FROM documents").fetchall()
+        key = {i: s.split("corpus/")[-1] for i, s, _, _ in rows}
+        stories = sorted(sorted(key[i] for i, _, st2, _ in rows if st2 == st) for st in {r[2] for r in rows})
+        dups = sorted((key[i], key[d]) for i, _, _, d in rows if d)
+        fused = store.con.execute("SELECT list(id ORDER BY id) FROM fused_events").fetchone()[0]
+    return stories, dups, fused
+
+
+def test_a_later_build_adds_its_documents_to_the_saved_stories(tmp_path, examples):
+    import shutil
+    corpus = tmp_path / "corpus"
+    shutil.copytree(CORPUS, corpus)
+    db = str(tmp_path / "inc.duckdb")
+    first = build([str(corpus / "html"), str(corpus / "feeds")], Options(db=db, reference_date=TODAY, progress=False))
+    assert first.stories.startswith("rebuilt")
+    second = build([str(corpus)], Options(db=db, reference_date=TODAY, progress=False))
+    assert second.stories == f"incremental, {second.new} added" and second.new > 0
+    once = examples.con.execute("SELECT path FROM duckdb_databases() WHERE database_name = current_database()").fetchone()[0]
+    assert _linking(db) == _linking(once)   # the same stories, near-duplicates and events as one build
+    # an edited article changes what clustering sees: the index is rebuilt, not patched
+    article = next((corpus / "text").glob("*.txt"))
+    article.write_text(article.read_text(encoding="utf-8").replace("Kazakhstan", "Kazakstan", 1), encoding="utf-8")
+    third = build([str(corpus)], Options(db=db, reference_date=TODAY, progress=False))
+    assert third.updated == 1 and third.stories.startswith("rebuilt (1 indexed documents changed or left)")

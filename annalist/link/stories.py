@@ -53,12 +53,14 @@ from __future__ import annotations
 
 import hashlib
 import heapq
+import io
+import json
 import math
 import re
 import zlib
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import asdict, dataclass, replace
 from datetime import date
 from functools import cache
 
@@ -79,6 +81,7 @@ _NUMBER = re.compile(r"\d[\d.]*\d")            # a figure, once commas are out
 _SENTENCE_END = re.compile(r"(?:^|[.!?:;\"“”‘’'(\[—–-]|\n)\s*$")
 _STOP = ENGLISH_STOP_WORDS
 CHANNELS = ("words", "names", "numbers")
+_STATE_FORMAT = "annalist-stories/1"
 
 
 @dataclass(frozen=True)
@@ -472,6 +475,78 @@ class StoryIndex:
                 for p in members:
                     self._story[p] = sid
         return dict(zip(self._ids, self._story))
+
+    def duplicate_pairs(self) -> list[tuple[str, str]]:
+        """Every near-duplicate pair found (later-added id, earlier-added id), sorted."""
+        return sorted((self._ids[a], self._ids[b]) for pairs in self._dups.values() for a, b in pairs)
+
+    # -- saved state -----------------------------------------------------------------------------
+    def to_bytes(self) -> bytes:
+        """The whole index (NumPy arrays and JSON, no pickle), so that a later build adds its new
+        documents without recomputing the others. The split cache is left out: it only saves time."""
+        n = len(self._ids)
+        header = {"format": _STATE_FORMAT, "settings": {k: list(v) if isinstance(v, tuple) else v
+                                                        for k, v in asdict(self.settings).items()},
+                  "ids": self._ids, "days": self._days, "story": self._story, "duplicate_of": self._duplicate_of}
+        arrays = {"header": np.frombuffer(json.dumps(header).encode("utf-8"), dtype=np.uint8),
+                  "norm": np.asarray(self._norm, dtype=np.float64),
+                  "parent": np.asarray([self._uf.find(i) for i in range(n)], dtype=np.int64),
+                  "key_cols": np.asarray(list(self._key_ids), dtype=np.int64),
+                  "key_ids": np.asarray(list(self._key_ids.values()), dtype=np.int64),
+                  "dedup": np.frombuffer(self.dedup.to_bytes(), dtype=np.uint8)}
+        for name, rows in [*((f"rows{c}", r) for c, r in enumerate(self._rows)), ("keys", self._keys)]:
+            end = rows.indptr[-1]
+            arrays[f"{name}_indices"], arrays[f"{name}_data"] = rows.indices[:end], rows.data[:end]
+            arrays[f"{name}_indptr"] = np.asarray(rows.indptr, dtype=np.int64)
+        roots = sorted(self._edges)
+        chunks = [(r, c) for r in roots for c in self._edges[r]]
+        arrays["edge_root"] = np.concatenate([np.full(len(c[0]), r, dtype=np.int64) for r, c in chunks] or [np.zeros(0, np.int64)])
+        for k, name in enumerate(("edge_a", "edge_b", "edge_w")):
+            arrays[name] = np.concatenate([c[k] for _, c in chunks] or [np.zeros(0)])
+        dups = [(r, a, b) for r in sorted(self._dups) for a, b in self._dups[r]]
+        arrays["dups"] = np.asarray(dups, dtype=np.int64).reshape(-1, 3)
+        buf = io.BytesIO()
+        np.savez_compressed(buf, **arrays)
+        return buf.getvalue()
+
+    @classmethod
+    def from_bytes(cls, data: bytes) -> "StoryIndex":
+        with np.load(io.BytesIO(data), allow_pickle=False) as z:
+            a = {k: z[k] for k in z.files}
+        header = json.loads(a["header"].tobytes().decode("utf-8"))
+        if header.get("format") != _STATE_FORMAT:
+            raise ValueError(f"not a saved StoryIndex of this version ({header.get('format')!r})")
+        settings = Settings(**{k: tuple(v) if isinstance(v, list) else v for k, v in header["settings"].items()})
+        index = cls(settings)
+        index.dedup = DedupIndex.from_bytes(a["dedup"].tobytes())
+        index._ids = header["ids"]
+        index._pos = {d: i for i, d in enumerate(index._ids)}
+        index._days = header["days"]
+        index._story = header["story"]
+        index._duplicate_of = header["duplicate_of"]
+        index._norm = a["norm"].tolist()
+        index._key_ids = dict(zip(a["key_cols"].tolist(), a["key_ids"].tolist()))
+        for name, rows in [*((f"rows{c}", r) for c, r in enumerate(index._rows)), ("keys", index._keys)]:
+            rows.indices = a[f"{name}_indices"].astype(np.int32)
+            rows.data = a[f"{name}_data"].astype(np.float32)
+            rows.indptr = a[f"{name}_indptr"].tolist()
+        width = max(1, settings.window_days)
+        for pos, day in enumerate(index._days):
+            if day is None:
+                index._undated.append(pos)
+            else:
+                index._buckets.setdefault(day // width, []).append(pos)
+        index._uf.parent = a["parent"].tolist()
+        index._uf.members = {}
+        for pos, root in enumerate(index._uf.parent):
+            index._uf.members.setdefault(root, []).append(pos)
+        roots, ea, eb, ew = a["edge_root"], a["edge_a"].astype(np.int64), a["edge_b"].astype(np.int64), a["edge_w"]
+        for r in np.unique(roots).tolist():
+            sel = roots == r
+            index._edges[r] = [(ea[sel], eb[sel], ew[sel])]
+        for r, x, y in a["dups"].tolist():
+            index._dups.setdefault(r, []).append((x, y))
+        return index
 
     def duplicates(self) -> dict[str, str]:
         """doc_id -> the earlier-added document it near-duplicates (see :class:`DedupIndex`)."""
