@@ -240,8 +240,8 @@ def export_cmd(db, fmt, out_dir, as_json) -> None:
 
             Path(out_dir).mkdir(parents=True, exist_ok=True)
             path = Path(out_dir) / ("events.gdelt.tsv" if fmt == "gdelt" else "events.plover.jsonl")
-            (write_gdelt_tsv if fmt == "gdelt" else write_plover_json)(store, path)
-            written = {"events": (path, store.count("events"))}
+            rows = (write_gdelt_tsv if fmt == "gdelt" else write_plover_json)(store, path)
+            written = {"events": (path, rows)}
         else:
             written = export(store, out_dir, fmt)
     if as_json:

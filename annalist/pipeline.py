@@ -110,7 +110,7 @@ def link_documents(store: Store, options: Options, report: BuildReport) -> None:
     # 5. near-duplicates and stories (all coverage of one happening), incrementally
     report.stories = _link_stories(store)
     # 6. one event per happening and one id per utterance, across the story's documents
-    _fuse(store)
+    fuse(store)
 
 
 def _store_files(options: Options) -> list[str]:
@@ -345,7 +345,10 @@ def _originals(pairs: Iterable[tuple[str, str]], published: dict[str, str | None
     return out
 
 
-def _fuse(store: Store) -> None:
+def fuse(store: Store) -> None:
+    """Fuse the stored records across documents (one event per happening, utterance ids,
+    conflicts, story titles) from the current stories. Part of every build; public for stores
+    whose records or stories were written by other means."""
     rows = store.con.execute("""SELECT id, story_id, CASE WHEN published_precision = 'day' THEN published END,
                                        outlet, duplicate_of FROM documents""").fetchall()
     reports = {i: Report(i, story, pub, outlet, dup or i) for i, story, pub, outlet, dup in rows}

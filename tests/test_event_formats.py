@@ -22,7 +22,8 @@ def test_gdelt_tsv_has_the_event_table_columns(db, tmp_path):
     out = tmp_path / "events.tsv"
     with Store(db, read_only=True) as store:
         n = write_gdelt_tsv(store, out)
-        events = store.con.execute("SELECT count(*) FROM events WHERE NOT coalesce(negated, false) "
+        # one row per happening (fused across documents), as GDELT has one row per event
+        events = store.con.execute("SELECT count(*) FROM fused_events WHERE NOT coalesce(negated, false) "
                                    "AND coalesce(status, 'reported') <> 'planned'").fetchone()[0]
     assert len(GDELT_COLUMNS) == 61 and GDELT_COLUMNS[0] == "GLOBALEVENTID" and GDELT_COLUMNS[-1] == "SOURCEURL"
     lines = out.read_text(encoding="utf-8").splitlines()
@@ -53,7 +54,7 @@ def test_plover_json_one_object_per_event(db, tmp_path):
     with Store(db, read_only=True) as store:
         n = write_plover_json(store, tmp_path / "events.json")
         write_plover_json(store, tmp_path / "events.jsonl")
-        total = store.con.execute("SELECT count(*) FROM events").fetchone()[0]
+        total = store.con.execute("SELECT count(*) FROM fused_events").fetchone()[0]
         texts = dict(store.con.execute("SELECT id, text FROM documents").fetchall())
     records = json.loads((tmp_path / "events.json").read_text(encoding="utf-8"))
     lines = [json.loads(x) for x in (tmp_path / "events.jsonl").read_text(encoding="utf-8").splitlines()]

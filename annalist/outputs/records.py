@@ -311,6 +311,14 @@ def get_document(con, doc_id: str, with_records: bool = True) -> dict | None:
     if with_records:
         f = Filters(doc_id=real)
         doc["events"] = list_events(con, f, limit=None)[1]
+        # as this document reports them: its own date and place (the fused ones may differ)
+        own = {eid: (day, prec, loc) for eid, day, prec, loc in con.execute(
+            "SELECT event_id, date, date_precision, location FROM events WHERE doc_id = ? ORDER BY id DESC", [real]).fetchall()}
+        for e in doc["events"]:
+            if e["id"] in own:
+                e["event_date"] = e["date"]
+                e["date"], e["date_precision"], loc = own[e["id"]]
+                e["location"] = _json(loc)
         doc["quotes"] = list_quotes(con, f, limit=None)[1]
         doc["amounts"] = list_amounts(con, f, limit=None)[1]
         doc["agreements"] = list_agreements(con, f, limit=None)[1]
@@ -318,7 +326,8 @@ def get_document(con, doc_id: str, with_records: bool = True) -> dict | None:
         doc["dates"] = _rows(con.execute(
             'SELECT id, text, start, "end", type, value, precision FROM dates WHERE doc_id = ? ORDER BY start', [real]))
         # Events found in other documents whose evidence also cites this one.
-        doc["cited_by_events"] = [e for e in _events_citing(con, real) if e["doc_id"] != real]
+        mine = {e["id"] for e in doc["events"]}
+        doc["cited_by_events"] = [e for e in _events_citing(con, real) if e["id"] not in mine]
         doc["story"] = _story_of_document(con, real, doc.get("story_id"))
     return doc
 
@@ -331,15 +340,19 @@ def _events_citing(con, doc_id: str) -> list[dict]:
 
 # -- events ----------------------------------------------------------------------------------------
 
-_EVENT_SELECT = """SELECT e.id, e.doc_id, e.story_id, e.date, e.date_precision, e.date_from, e.plover, e.cameo, e.mode,
+# One event per happening (fused across documents, link/fusion.py); ``doc_id`` is its first report.
+_EVENT_FROM = """FROM (SELECT *, first_doc_id AS doc_id FROM fused_events) e LEFT JOIN documents d ON d.id = e.doc_id"""
+_EVENT_SELECT = f"""SELECT e.id, e.doc_id, e.story_id, e.date, e.date_precision, e.date_from, e.plover, e.cameo, e.mode,
        e.source, e.target, e.location, e.trigger, e.summary, e.evidence, e.confidence, e.status, e.negated,
-       d.outlet, d.title AS doc_title, d.published, d.url
-FROM events e LEFT JOIN documents d ON d.id = e.doc_id"""
+       d.outlet, d.title AS doc_title, d.published, d.url,
+       e.sources, e.doc_ids, e.outlets AS event_outlets, e.first_reported, e.conflicts, e.mention_ids
+{_EVENT_FROM}"""
 
 
 def _event(r: dict) -> dict:
-    for k in ("source", "target", "location"):
+    for k in ("source", "target", "location", "conflicts"):
         r[k] = _json(r[k])
+    r["conflicts"] = r.get("conflicts") or []
     r["evidence"] = [ev for ev in as_list(r["evidence"]) if isinstance(ev, dict)]
     return r
 
@@ -356,7 +369,11 @@ def _event_where(con, f: Filters, include_negated: bool = True, statuses: tuple[
         w.add("NOT coalesce(e.negated, false)")
     if statuses:
         w.add("list_contains(?, e.status)", list(statuses))
-    _scope(con, w, f, "e.doc_id")
+    # a fused event belongs to every document that reports it
+    if f.doc_id:
+        w.add("list_contains(e.doc_ids, ?)", f.doc_id)
+    if f.story_id:
+        w.add("e.story_id = ?", f.story_id)
     return w
 
 
@@ -727,7 +744,7 @@ def timeline(con, f: Filters = Filters()) -> dict:
     w.add("coalesce(e.status, 'reported') <> 'planned'")
     rows = con.execute(
         f"""SELECT substr(coalesce(e.date, d.published), 1, 7) AS month, e.plover, count(*) AS n
-            FROM events e LEFT JOIN documents d ON d.id = e.doc_id {w.sql()}
+            {_EVENT_FROM} {w.sql()}
             GROUP BY ALL ORDER BY month, e.plover""", w.params).fetchall()
     bins = [{"month": m, "plover": p, "count": n} for m, p, n in rows if m and len(m) == 7]
     unplaced = sum(n for m, p, n in rows if not m or len(m) != 7)

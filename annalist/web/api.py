@@ -85,6 +85,12 @@ class Event(Model):
     status: str | None = None
     negated: bool | None = None
     outlet: str | None = None
+    sources: int | None = None           # independent sources (copies and one outlet's articles count once)
+    doc_ids: list[str] = []              # every document that reports it
+    event_outlets: list[str] = []
+    first_reported: str | None = None
+    conflicts: list[dict] = []           # facts the sources disagree on, each value with its documents
+    mention_ids: list[str] = []          # each document's own report (event_mentions in the export)
 
 
 class Quote(Model):

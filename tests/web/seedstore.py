@@ -12,6 +12,7 @@ import re
 from pathlib import Path
 
 from annalist import Options, build
+from annalist.pipeline import fuse
 from annalist.model import Actor, Agreement, Amount, Event, Evidence, Extraction, Location, Quote
 from annalist.store import Store
 
@@ -159,6 +160,7 @@ def seed_records(db: Path) -> None:
         extractions += _hostile_records(store)
         store.write_batch([], [], extractions=extractions)
         _seed_stories(store)
+        fuse(store)   # the seeded records, fused over the gold stories as a build would
 
 
 def _hostile_records(store: Store) -> list[Extraction]:
