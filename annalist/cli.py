@@ -22,6 +22,7 @@ from .errors import AnnalistError, StoreError, UsageError
 from .options import DEFAULT_DB, Options
 from .outputs.export import FORMATS, export
 from .store import Store
+from .store.snapshot import current_snapshot
 
 EXIT_OK, EXIT_REJECTED, EXIT_USAGE, EXIT_STORE, EXIT_NOT_FOUND = 0, 1, 2, 3, 4
 
@@ -69,7 +70,19 @@ class _RichProgress(pipeline.Progress):
 
 
 def _open(db: str) -> Store:
-    return Store(db, read_only=True)
+    """The store, read-only; while another process writes it, its newest read snapshot."""
+    try:
+        return Store(db, read_only=True)
+    except StoreError as exc:
+        snapshot = current_snapshot(db)
+        if snapshot is None or "lock" not in str(exc.__cause__ or exc).lower():
+            raise
+    import duckdb
+    from datetime import datetime
+
+    when = datetime.fromtimestamp(snapshot.stat().st_mtime).strftime("%H:%M:%S")
+    err.print(Text(f"note: another process is writing {db}; reading the snapshot it published at {when}"))
+    return Store.over(duckdb.connect(str(snapshot), read_only=True), db, snapshot=snapshot)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
@@ -493,7 +506,8 @@ def search_cmd(query, db, kinds, since, until, countries, outlets, plover, limit
     from .outputs.records import Filters
     from .outputs.search import search
     filters = Filters.make(since, until, countries, plover, outlets)
-    result = search(db, query, tuple(kinds), filters, limit=limit)
+    with _open(db) as store:
+        result = search(db, query, tuple(kinds), filters, limit=limit, con=store.con, snapshot=store.snapshot)
     if as_json:
         click.echo(json.dumps(result.as_dict(), indent=2, ensure_ascii=False))
         return
