@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from annalist import Options, build, export, open_store
+from annalist import Options, export, open_store
 from annalist.store.check import check_store
 from annalist.watch import Watcher
 from conftest import CORPUS, TODAY
@@ -142,15 +142,6 @@ def _exports(db: Path, out: Path) -> dict[str, bytes]:
     return {p.name: p.read_bytes() for p in sorted(out.iterdir())}
 
 
-@pytest.fixture(scope="module")
-def clean_exports(tmp_path_factory):
-    if not CORPUS.is_dir():
-        pytest.skip("the example corpus is missing")
-    folder = tmp_path_factory.mktemp("clean")
-    build([str(CORPUS)], Options(db=str(folder / "clean.duckdb"), reference_date=TODAY, progress=False))
-    return _exports(folder / "clean.duckdb", folder / "export")
-
-
 def _wait_for_commits(db: Path, proc, timeout=120) -> bool:
     """Wait until the run has committed some batches but not all (the WAL grows)."""
     wal, deadline = Path(str(db) + ".wal"), time.monotonic() + timeout
@@ -162,7 +153,7 @@ def _wait_for_commits(db: Path, proc, timeout=120) -> bool:
 
 
 @pytest.mark.slow
-def test_sigterm_mid_batch_stops_cleanly_and_a_restart_finishes(tmp_path, clean_exports):
+def test_sigterm_mid_batch_stops_cleanly_and_a_restart_finishes(tmp_path, clean_corpus_exports):
     db = tmp_path / "w.duckdb"
     proc = subprocess.Popen(_cmd(db, "--batch-size", "2", "--workers", "1"), stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE, text=True)
@@ -181,11 +172,11 @@ def test_sigterm_mid_batch_stops_cleanly_and_a_restart_finishes(tmp_path, clean_
     assert rerun.returncode == 0, rerun.stderr
     summary = json.loads(rerun.stdout.strip().splitlines()[-1])["summary"]
     assert summary["new"] == 47 - stored
-    assert _exports(db, tmp_path / "e") == clean_exports
+    assert _exports(db, tmp_path / "e") == clean_corpus_exports
 
 
 @pytest.mark.slow
-def test_kill_9_at_random_points_then_restart_equals_a_clean_build(tmp_path, clean_exports):
+def test_kill_9_at_random_points_then_restart_equals_a_clean_build(tmp_path, clean_corpus_exports):
     db = tmp_path / "w.duckdb"
     rng = random.Random(8)
     kills = 0
@@ -206,4 +197,4 @@ def test_kill_9_at_random_points_then_restart_equals_a_clean_build(tmp_path, cle
     assert rerun.returncode == 0, rerun.stderr
     with open_store(db, read_only=True) as s:
         assert check_store(s) == []
-    assert _exports(db, tmp_path / "e") == clean_exports
+    assert _exports(db, tmp_path / "e") == clean_corpus_exports
