@@ -22,6 +22,7 @@ from .errors import AnnalistError, StoreError, UsageError
 from .options import DEFAULT_DB, Options
 from .outputs.export import FORMATS, export
 from .store import Store
+from .store.snapshot import current_snapshot
 
 EXIT_OK, EXIT_REJECTED, EXIT_USAGE, EXIT_STORE, EXIT_NOT_FOUND = 0, 1, 2, 3, 4
 
@@ -69,7 +70,19 @@ class _RichProgress(pipeline.Progress):
 
 
 def _open(db: str) -> Store:
-    return Store(db, read_only=True)
+    """The store, read-only; while another process writes it, its newest read snapshot."""
+    try:
+        return Store(db, read_only=True)
+    except StoreError as exc:
+        snapshot = current_snapshot(db)
+        if snapshot is None or "lock" not in str(exc.__cause__ or exc).lower():
+            raise
+    import duckdb
+    from datetime import datetime
+
+    when = datetime.fromtimestamp(snapshot.stat().st_mtime).strftime("%H:%M:%S")
+    err.print(Text(f"note: another process is writing {db}; reading the snapshot it published at {when}"))
+    return Store.over(duckdb.connect(str(snapshot), read_only=True), db, snapshot=snapshot)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
@@ -137,6 +150,97 @@ def build(paths, db, strict, max_file_size, batch_size, reference_date, workers,
                   f"in {report.seconds:.1f}s -> {report.db}")
     if strict and report.rejected:
         sys.exit(EXIT_REJECTED)
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, required=True, metavar="DIR...",
+                type=click.Path(exists=True, file_okay=True, dir_okay=True))
+@db_option
+@click.option("--interval", default=2.0, show_default=True, type=click.FloatRange(0.05, 3600), metavar="SECONDS",
+              help="Seconds between looks at the folders. A file still changing waits this long.")
+@click.option("--once", is_flag=True, help="Take in what is there now (the whole backlog) and exit.")
+@click.option("--max-file-size", default="20MB", show_default=True, metavar="SIZE",
+              help="Reject files larger than this (500KB, 20MB, 1GiB).")
+@click.option("--batch-size", default=64, show_default=True, type=click.IntRange(1, 10_000),
+              help="Documents per spaCy batch and per store transaction.")
+@click.option("--reference-date", metavar="YYYY-MM-DD", help="Treat this day as today when inferring dates.")
+@click.option("--workers", type=click.IntRange(1, 64), default=min(2, os.cpu_count() or 1), show_default=True,
+              help="Processes that parse and extract (they stay up between batches).")
+@json_option
+def watch(paths, db, interval, once, max_file_size, batch_size, reference_date, workers, as_json) -> None:
+    """Follow folders and ingest articles as they arrive, until stopped.
+
+    \b
+    Every --interval seconds it looks at DIR... (folders or files) and takes in:
+      new files and changed files, once they stop changing (a file still
+        being written waits an interval);
+      lines appended to JSON Lines files, read from where it left off (a last
+        line without its newline waits until it is complete);
+      new items of RSS/Atom feeds (items already stored are skipped).
+    Each batch is stored as build stores it, then stories, entities and peer
+    dates are updated and a read snapshot is published for 'annalist serve'.
+    One line is logged per batch (--json: one JSON object per line).
+
+    \b
+    Ctrl+C or SIGTERM stops it after the transaction in hand (links what was
+    stored, exits 0); a second one stops at once, rolling the transaction back.
+    Killed outright, it resumes where it stopped on the next start: nothing is
+    stored twice and nothing is skipped.
+
+    \b
+      annalist watch inbox/ feeds/ --db news.duckdb --interval 5
+      annalist serve --db news.duckdb          (beside it: reads the snapshots)
+    """
+    import signal
+    import threading
+
+    from .watch import watch as watch_folders
+
+    options = Options(db=db, max_file_bytes=_size(max_file_size), batch_size=batch_size,
+                      reference_date=reference_date, progress=False, workers=workers)
+    stop = threading.Event()
+
+    def on_signal(signum, _frame):
+        if stop.is_set():
+            raise KeyboardInterrupt   # the second request: roll back the transaction in hand
+        stop.set()
+        err.print(f"{signal.Signals(signum).name}: stopping after the transaction in hand "
+                  "(again to stop at once)")
+
+    def log(batch) -> None:
+        for r in batch.rejections:
+            err.print(Text(f"rejected {r.where}: {r.reason}"))
+        if as_json:
+            click.echo(json.dumps(batch.as_dict(), ensure_ascii=False), nl=True)
+            return
+        line = (f"{batch.at:%Y-%m-%d %H:%M:%S} batch {batch.number}: {batch.files} files, {batch.new} new, "
+                f"{batch.updated} updated, {batch.unchanged} unchanged, {batch.rejected} rejected "
+                f"in {batch.seconds:.1f}s ({batch.rate:.1f} docs/s); {batch.documents:,} documents")
+        if batch.pending:
+            line += f"; {batch.pending} files still being written"
+        if batch.stopped:
+            line += "; stopped"
+        out.print(Text(line))
+
+    previous = {s: signal.signal(s, on_signal) for s in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        if not as_json:
+            out.print(Text(f"watching {', '.join(paths)} every {interval:g}s -> {db}"
+                           + ("" if once else "  (Ctrl+C stops)")))
+        report = watch_folders(paths, options, interval=interval, once=once, on_batch=log, stop=stop)
+    except KeyboardInterrupt:
+        err.print("stopped at once: the transaction in hand was rolled back; the next start redoes it")
+        return
+    finally:
+        for s, handler in previous.items():
+            signal.signal(s, handler)
+    summary = (f"{'stopped' if report.stopped else 'done'}: {report.batches} batches, {report.new} new, "
+               f"{report.updated} updated, {report.unchanged} unchanged, {report.rejected} rejected"
+               + (f"; {report.pending} files still being written" if report.pending else ""))
+    if as_json:
+        click.echo(json.dumps({"summary": report.as_dict()}))
+    else:
+        out.print(Text(summary))
 
 
 @cli.command()
@@ -402,7 +506,8 @@ def search_cmd(query, db, kinds, since, until, countries, outlets, plover, limit
     from .outputs.records import Filters
     from .outputs.search import search
     filters = Filters.make(since, until, countries, plover, outlets)
-    result = search(db, query, tuple(kinds), filters, limit=limit)
+    with _open(db) as store:
+        result = search(db, query, tuple(kinds), filters, limit=limit, con=store.con, snapshot=store.snapshot)
     if as_json:
         click.echo(json.dumps(result.as_dict(), indent=2, ensure_ascii=False))
         return

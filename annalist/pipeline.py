@@ -1,6 +1,7 @@
 """Run the stages: ingest -> clean -> analyse -> extract -> link -> store."""
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -27,8 +28,9 @@ from .link.peerdate import PeerCandidate, peer_dates
 from .model import Document, RawDocument, Rejection
 from .options import Options
 from .store import Store
+from .store.snapshot import Publisher
 
-__all__ = ["build", "BuildReport", "Progress"]
+__all__ = ["build", "BuildReport", "Progress", "scan_items", "process_items", "link_documents"]
 
 
 class Progress:
@@ -83,18 +85,24 @@ def build(paths: Iterable[str], options: Options = Options(), progress: Progress
     try:
         if stdin_copy:
             paths = [stdin_copy if p == STDIN else p for p in paths]
+
+        def items(parse_html: bool):
+            return iter_inputs(paths, options.max_file_bytes, parse_html=parse_html, exclude=_store_files(options))
+
         # 1. scan: count every new plain-text item's lines per outlet, so the cleaner knows
         #    which lines an outlet repeats before it cleans any of them
-        total = _scan(paths, options, store)
+        total = scan_items(items(False), store)
         progress.start(total)
-        # 2. clean, analyse, extract and store new items, one transaction per batch
-        _process(paths, options, store, today, report, progress)
+        # 2. clean, analyse, extract and store new items, one transaction per batch; readers
+        #    get a snapshot now and then on the way (snapshot.Publisher bounds the cost)
+        publisher = Publisher(store, min_gap=5.0)
+        process_items(items(True), options, store, today, report, progress, on_commit=publisher.changed_and_maybe)
         # 3-5. link across documents (every engine runs the same steps)
         link_documents(store, options, report)
     finally:
         progress.stop()
         if own_store:
-            store.close()
+            store.close()   # publishes the final snapshot
         if stdin_copy:
             os.unlink(stdin_copy)
     report.seconds = time.perf_counter() - started
@@ -114,7 +122,8 @@ def link_documents(store: Store, options: Options, report: BuildReport) -> None:
 
 
 def _store_files(options: Options) -> list[str]:
-    return [options.db, options.db + ".wal", options.db + ".tmp"]
+    """The store and what lives beside it (never read as articles when the store sits among them)."""
+    return [options.db + suffix for suffix in ("", ".wal", ".tmp", ".snapshots", ".search")]
 
 
 def _spool_stdin(paths: Sequence[str]) -> str | None:
@@ -127,9 +136,10 @@ def _spool_stdin(paths: Sequence[str]) -> str | None:
     return name
 
 
-def _scan(paths: Sequence[str], options: Options, store: Store) -> int:
+def scan_items(items: Iterable[RawDocument | Rejection], store: Store) -> int:
+    """Record which lines each new plain-text item holds (boilerplate statistics); returns
+    how many items there are."""
     total = 0
-    items = iter_inputs(paths, options.max_file_bytes, parse_html=False, exclude=_store_files(options))
     for chunk in _chunks((x for x in items if isinstance(x, RawDocument)), 1000):
         total += len(chunk)
         known = store.known_inputs(x.input_hash for x in chunk)
@@ -158,8 +168,15 @@ class _Batch:
         return len(self.docs) + len(self.aliases) + len(self.rejected) + self.skipped
 
 
-def _process(paths: Sequence[str], options: Options, store: Store, today: date,
-             report: BuildReport, progress: Progress) -> None:
+def process_items(items: Iterable[RawDocument | Rejection], options: Options, store: Store, today: date,
+                  report: BuildReport, progress: Progress | None = None, engine: LocalEngine | None = None,
+                  on_commit: Callable[[], None] | None = None, should_stop: Callable[[], bool] | None = None) -> bool:
+    """Clean, analyse, extract and store ``items`` that are new, one transaction per batch.
+
+    ``engine``: a running LocalEngine to reuse (else one is started for the call);
+    ``on_commit`` runs after each committed batch; ``should_stop`` is asked after each
+    one, and True ends the run there. Returns False when it was stopped early."""
+    progress = progress or Progress()
     thresholds = _boilerplate_rules().t
     repeated_cache: dict[str, frozenset[str]] = {}
     # Documents of this run by id and source: batches in flight are not in the store yet.
@@ -174,8 +191,7 @@ def _process(paths: Sequence[str], options: Options, store: Store, today: date,
         return repeated_cache[group]
 
     def batches():
-        inputs = iter_inputs(paths, options.max_file_bytes, exclude=_store_files(options))
-        for chunk in _chunks(inputs, options.batch_size):
+        for chunk in _chunks(items, options.batch_size):
             batch = _Batch()
             status = store.input_status(x.input_hash for x in chunk if x.input_hash)
             cleaned: list[Document] = []
@@ -222,12 +238,18 @@ def _process(paths: Sequence[str], options: Options, store: Store, today: date,
 
     # Analyse and extract where the engine says; write here, in input order, one
     # transaction per batch (the store has one writer).
-    with LocalEngine(options.model, options.batch_size, options.workers) as engine:
-        for batch, results in engine.run(batches()):
+    with (contextlib.nullcontext(engine) if engine is not None else
+          LocalEngine(options.model, options.batch_size, options.workers)) as running:
+        for batch, results in running.run(batches()):
             store.write_batch(batch.docs, [a for a, _ in results], rejections=batch.rejected,
                               aliases=batch.aliases, replaced=batch.replaced,
                               extractions=[x for _, x in results])
             progress.advance(batch.size)
+            if on_commit:
+                on_commit()
+            if should_stop and should_stop():
+                return False
+    return True
 
 
 def _chunks(items: Iterable, size: int):

@@ -31,6 +31,21 @@ def seeds_dir() -> Path:
     return SEEDS
 
 
+@pytest.fixture(scope="session")
+def clean_corpus_exports(tmp_path_factory) -> dict[str, bytes]:
+    """The jsonl exports of one clean build of the example corpus (what resumed runs must equal)."""
+    if not CORPUS.is_dir():
+        pytest.skip("the example corpus is missing")
+    from annalist import Options, build, export, open_store
+
+    folder = tmp_path_factory.mktemp("clean-corpus")
+    db = folder / "clean.duckdb"
+    build([str(CORPUS)], Options(db=str(db), reference_date=TODAY, progress=False))
+    with open_store(db, read_only=True) as s:
+        export(s, folder / "export", "jsonl")
+    return {p.name: p.read_bytes() for p in sorted((folder / "export").iterdir())}
+
+
 @pytest.fixture
 def store():
     with Store(":memory:") as s:

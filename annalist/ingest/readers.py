@@ -88,9 +88,11 @@ def read_html(html: str, path: str, input_hash: str, *, url: str | None = None,
         line=line, input_hash=input_hash)
 
 
-def read_jsonl(text: str, path: str, parse_html: bool = True) -> Iterator[Item]:
-    """JSON Lines: one article per line with ``text`` or ``html`` and optional metadata."""
-    for number, raw_line in enumerate(text.split("\n"), start=1):
+def read_jsonl(text: str, path: str, parse_html: bool = True, first_line: int = 1) -> Iterator[Item]:
+    """JSON Lines: one article per line with ``text`` or ``html`` and optional metadata.
+
+    ``first_line``: the line number ``text`` starts at (``watch`` reads appended tails)."""
+    for number, raw_line in enumerate(text.split("\n"), start=first_line):
         if not raw_line.strip():
             continue
         input_hash = sha256(raw_line)

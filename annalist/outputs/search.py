@@ -124,11 +124,14 @@ def _read_marker(folder: Path) -> str | None:
         return None
 
 
-def ensure_index(store_path: str | Path, con=None) -> tantivy.Index:
-    """The store's index, rebuilt first when the store changed since it was built."""
+def ensure_index(store_path: str | Path, con=None, snapshot: str | Path | None = None) -> tantivy.Index:
+    """The store's index, rebuilt first when the store changed since it was built.
+
+    ``snapshot``: the read snapshot ``con`` reads (its file never changes, so the content
+    signature is checked once per snapshot, not whenever the writer touches the store)."""
     store_path = Path(store_path)
     folder = index_dir(store_path)
-    stat = _stat_key(store_path)
+    stat = (str(snapshot),) + _stat_key(Path(snapshot)) if snapshot else _stat_key(store_path)
     with _lock:
         cached = _cache.get(str(folder))
         if cached and cached[0] == stat:
@@ -327,7 +330,7 @@ def _filter_queries(schema, kinds, f: Filters) -> list[tantivy.Query]:
 
 
 def search(store_path: str | Path, query: str, kinds: tuple[str, ...] | list[str] = (), filters: Filters = Filters(),
-           limit: int = 20, offset: int = 0, con=None) -> SearchResult:
+           limit: int = 20, offset: int = 0, con=None, snapshot: str | Path | None = None) -> SearchResult:
     """Ranked hits for ``query`` (BM25), each with a highlighted snippet and its source offsets.
 
     Never fails on the query text: unparseable queries are searched as plain words, and a
@@ -342,7 +345,7 @@ def search(store_path: str | Path, query: str, kinds: tuple[str, ...] | list[str
         store = open_read_only(store_path)
         con = store.con
     try:
-        index = ensure_index(store_path, con)
+        index = ensure_index(store_path, con, snapshot)
         result = SearchResult(query=query, total=0, limit=limit, offset=offset)
         text_q, plain = _text_query(index, query) if query.strip() else (None, False)
         result.plain_words = plain

@@ -1,9 +1,13 @@
 """store: the DuckDB file. One writer; readers open it read-only.
 
 Every build batch is written in one transaction, so a run killed at any point leaves
-either the whole batch or none of it, and the rerun redoes only what is missing."""
+either the whole batch or none of it, and the rerun redoes only what is missing. The writer
+publishes read snapshots (snapshot.py) that readers such as ``serve`` use instead of the
+store itself, so they never stand in the writer's way."""
 from __future__ import annotations
 
+import sys
+import time
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
@@ -38,28 +42,86 @@ def open_store(path: str | Path = ":memory:", read_only: bool = False) -> "Store
 
 
 class Store:
-    """A DuckDB-backed store of documents and the records derived from them."""
+    """A DuckDB-backed store of documents and the records derived from them.
 
-    def __init__(self, path: str | Path = ":memory:", read_only: bool = False):
+    Opened for writing, it waits up to ``lock_wait`` seconds for another process to let go
+    of the store (a reader's short look, or the end of another build), then fails with a
+    StoreError naming the store and the process holding it. Closing a store opened for
+    writing publishes a read snapshot (see snapshot.py)."""
+
+    snapshot: Path | None = None    # set when the store is a published snapshot
+
+    def __init__(self, path: str | Path = ":memory:", read_only: bool = False, lock_wait: float = 10.0):
         self.path = str(path)
         if read_only and self.path != ":memory:" and not Path(self.path).exists():
             raise StoreError(f"{self.path}: no such store (run 'annalist build' first)")
-        try:
-            self.con = duckdb.connect(self.path, read_only=read_only)
-        except duckdb.Error as exc:
-            raise StoreError(f"{self.path}: cannot open the store ({exc})") from exc
+        deadline = time.monotonic() + (0.0 if read_only else lock_wait)
+        while True:
+            try:
+                self.con = duckdb.connect(self.path, read_only=read_only)
+                break
+            except duckdb.Error as exc:
+                locked = "lock" in str(exc).lower()
+                if locked and time.monotonic() < deadline:
+                    time.sleep(0.1)
+                    continue
+                if locked and not read_only:
+                    raise StoreError(f"{self.path}: another process is using the store and only one can write it "
+                                     f"at a time ({exc})") from exc
+                how = "read" if read_only else "write"
+                raise StoreError(f"{self.path}: cannot open the store to {how} it ({exc})") from exc
         self.read_only = read_only
-        self._migrate()
+        self._commits = 0          # transactions committed by this Store object
+        self._published = -1       # ... as of the last published snapshot
+        try:
+            self._migrate()
+        except BaseException:
+            self.con.close()
+            raise
+
+    @classmethod
+    def over(cls, con: duckdb.DuckDBPyConnection, path: str | Path, snapshot: Path | None = None) -> "Store":
+        """A read-only Store over a connection someone else opened (a snapshot's cursor)."""
+        self = cls.__new__(cls)
+        self.path, self.con, self.read_only, self.snapshot = str(path), con, True, snapshot
+        self._commits, self._published = 0, 0
+        version = self.schema_version()
+        if version != SCHEMA_VERSION:
+            raise StoreError(f"{snapshot or path}: schema version {version}, this annalist reads {SCHEMA_VERSION}")
+        return self
 
     # -- lifecycle -------------------------------------------------------------------------
     def close(self) -> None:
-        self.con.close()
+        """Close; a store opened for writing first publishes its read snapshot. When an
+        exception is already on its way, a failure to publish does not replace it."""
+        try:
+            if self._writes_file() and self._published != self._commits:
+                try:
+                    self.publish_snapshot()
+                except StoreError:
+                    if sys.exc_info()[0] is None:
+                        raise
+        finally:
+            self.con.close()
 
     def __enter__(self) -> "Store":
         return self
 
     def __exit__(self, *exc) -> None:
         self.close()
+
+    def _writes_file(self) -> bool:
+        return not self.read_only and self.path != ":memory:"
+
+    def publish_snapshot(self) -> Path | None:
+        """Publish the committed state for readers (call between transactions)."""
+        if not self._writes_file():
+            return None
+        from .snapshot import publish_file
+
+        path = publish_file(self.con, self.path)
+        self._published = self._commits
+        return path
 
     def schema_version(self) -> int:
         try:
@@ -85,7 +147,7 @@ class Store:
             self.con.execute("INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)", [str(SCHEMA_VERSION)])
 
     def transaction(self):
-        return _Transaction(self.con)
+        return _Transaction(self)
 
     # -- what has been seen ----------------------------------------------------------------
     def known_inputs(self, hashes: Iterable[str]) -> set[str]:
@@ -310,9 +372,15 @@ class Store:
             "SELECT source, line, reason FROM inputs WHERE status = 'rejected' ORDER BY source, line").fetchall()
 
 
+# Errors of the disk or the database file (full disk, read-only file, I/O): the store cannot
+# be written. Others (a constraint, a bad query) are bugs and keep their own type.
+_STORAGE_ERRORS = (duckdb.IOException, duckdb.TransactionException, duckdb.FatalException,
+                   duckdb.PermissionException, duckdb.OutOfMemoryException)
+
+
 class _Transaction:
-    def __init__(self, con: duckdb.DuckDBPyConnection):
-        self.con = con
+    def __init__(self, store: Store):
+        self.store, self.con = store, store.con
 
     def __enter__(self):
         self.con.execute("BEGIN TRANSACTION")
@@ -320,10 +388,25 @@ class _Transaction:
 
     def __exit__(self, exc_type, exc, tb):
         if exc_type is None:
-            self.con.execute("COMMIT")
-        else:
-            self.con.execute("ROLLBACK")
+            try:
+                self.con.execute("COMMIT")
+            except duckdb.Error as error:
+                self._rollback()
+                raise StoreError(f"{self.store.path}: cannot write the store ({error}); "
+                                 "nothing of this batch was stored") from error
+            self.store._commits += 1
+            return False
+        self._rollback()
+        if isinstance(exc, _STORAGE_ERRORS):
+            raise StoreError(f"{self.store.path}: cannot write the store ({exc}); "
+                             "nothing of this batch was stored") from exc
         return False
+
+    def _rollback(self) -> None:
+        try:
+            self.con.execute("ROLLBACK")
+        except duckdb.Error:
+            pass   # the failed COMMIT already ended the transaction
 
 
 def _documents_table(docs: Sequence[Document]) -> pa.Table:

@@ -73,4 +73,12 @@ MIGRATIONS.append((5, [
     "CREATE TABLE link_state (name VARCHAR PRIMARY KEY, value BLOB, fingerprints JSON)",
 ]))
 
+MIGRATIONS.append((6, [
+    # What `annalist watch` has read of each file: the file as it was (size, mtime, inode) and,
+    # for JSON Lines read by their tail, how far (bytes and newlines) and fingerprints of the
+    # head and of the bytes before that offset, to tell an append from a rewrite.
+    """CREATE TABLE watch_files (path VARCHAR PRIMARY KEY, size BIGINT, mtime_ns BIGINT, inode BIGINT,
+           format VARCHAR, "offset" BIGINT, newlines BIGINT, head_hash VARCHAR, tail_hash VARCHAR)""",
+]))
+
 SCHEMA_VERSION = MIGRATIONS[-1][0]

@@ -222,12 +222,10 @@ class SearchResponse(BaseModel):
 # -- dependencies -------------------------------------------------------------------------------------
 
 def db_connection(request: Request):
-    """One read-only connection per request: a build can take the write lock in between."""
-    store = R.open_read_only(request.app.state.db_path)
-    try:
+    """A read-only cursor on the newest read snapshot for one request (see create_app)."""
+    with request.app.state.reader.open() as store:
+        request.state.snapshot = store.snapshot
         yield store.con
-    finally:
-        store.close()
 
 
 Con = Annotated[Any, Depends(db_connection)]
@@ -359,5 +357,6 @@ def search(request: Request, con: Con, f: F, p: P,
            type: Annotated[list[Kind], Query(description="Only these result types.")] = []):
     """Ranked hits with highlighted snippets; each cites a document and offsets. A query
     that does not parse is searched as plain words (`plain_words` is then true)."""
-    result = S.search(request.app.state.db_path, q, tuple(k.value for k in type), f, p[0], p[1], con=con)
+    result = S.search(request.app.state.db_path, q, tuple(k.value for k in type), f, p[0], p[1], con=con,
+                      snapshot=getattr(request.state, "snapshot", None))
     return result.as_dict()

@@ -1,9 +1,12 @@
 """The explorer: server-rendered pages over the store, and the JSON API (api.py).
 
-The store is opened read-only, one connection per request, so a build can run beside the
-server; while a build holds the write lock, requests answer 503 with Retry-After."""
+Requests read the newest read snapshot the writer (build, watch) published, so the server
+never stands in the writer's way and never sees half a batch (store/snapshot.py). A store
+without a snapshot is opened read-only per request; while a writer holds it, requests
+answer 503 with Retry-After."""
 from __future__ import annotations
 
+import contextlib
 import re
 from pathlib import Path
 
@@ -19,6 +22,7 @@ from ..errors import StoreError, UsageError
 from ..outputs import records as R
 from ..outputs import search as S
 from ..outputs.chart import timeline_svg
+from ..store.snapshot import SnapshotReader
 from . import render
 from .api import router as api_router
 
@@ -34,12 +38,19 @@ SECURITY_HEADERS = {"Content-Security-Policy": CSP, "X-Content-Type-Options": "n
 
 
 def create_app(db_path: str | Path) -> FastAPI:
-    """The explorer and API over the store at ``db_path`` (opened read-only per request)."""
-    app = FastAPI(title="annalist", version=__version__, docs_url=None, redoc_url=None,
+    """The explorer and API over the store at ``db_path`` (its newest read snapshot)."""
+    @contextlib.asynccontextmanager
+    async def lifespan(app: FastAPI):
+        yield
+        app.state.reader.close()
+
+    app = FastAPI(title="annalist", lifespan=lifespan, version=__version__, docs_url=None, redoc_url=None,
                   openapi_url="/api/openapi.json",
                   description="Sourced records from news coverage: documents, stories, events, quotes, figures, "
                               "agreements, entities. Every record carries evidence offsets into its document.")
     app.state.db_path = str(db_path)
+    app.state.reader = SnapshotReader(db_path, fallback=R.open_read_only)
+    app.state.reader.refresh()   # a current snapshot, unless a writer is at work (it publishes its own)
     env = render.make_env()
     app.mount("/static", StaticFiles(directory=str(STATIC)), name="static")
     app.include_router(api_router)
@@ -98,7 +109,7 @@ def create_app(db_path: str | Path) -> FastAPI:
 
     # -- helpers for pages -------------------------------------------------------------------------
     def con_for(request: Request):
-        return R.open_read_only(app.state.db_path)
+        return app.state.reader.open()
 
     def page_filters(request: Request) -> R.Filters:
         qp = request.query_params
@@ -273,7 +284,7 @@ def create_app(db_path: str | Path) -> FastAPI:
         with con_for(request) as store:
             ctx = common(store.con, request)
             result = S.search(app.state.db_path, q, tuple(kinds), f, PER_PAGE, (n - 1) * PER_PAGE,
-                              con=store.con) if q else None
+                              con=store.con, snapshot=store.snapshot) if q else None
         hits = []
         for h in (result.hits if result else []):
             d = h.as_dict()
