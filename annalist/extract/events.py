@@ -1582,8 +1582,11 @@ class _Coder:
         if hit.m == "visit" and srcs and tgts and srcs[0].country and all(
                 t.country == srcs[0].country for t in tgts) and not hit.planned:
             return []             # travelling home or at home is not a visit
-        # symmetric events: "X and Y met" -> X met Y
-        if hit.sym and len(srcs) >= 2 and not tgts:
+        # symmetric events: "X and Y met" -> X met Y; a target slot that found no country ("at a
+        # meeting of their commission", "in the Arabian Sea") does not outrank the partner
+        if (hit.sym or hit.trig.lemma_.lower() in lx.m["reciprocal_verbs"]) and len(_distinct(srcs)) >= 2 \
+                and not any(t.country for t in tgts):
+            srcs = _distinct(srcs)
             srcs, tgts = srcs[:1], [srcs[1]]
         srcs = _distinct(srcs)[:_MAX_PER_TRIGGER]
         tgts = _distinct(tgts)[:_MAX_PER_TRIGGER]
@@ -2005,7 +2008,11 @@ def _is_sym(lx: _Lexicon, t: str, c: str, override: bool | None) -> bool:
 def _same(a: Actor | None, b: Actor | None) -> bool:
     if a is None or b is None:
         return False
-    return bool(a.entity_id and a.entity_id == b.entity_id) or a.name == b.name
+    if a.entity_id and b.entity_id:
+        return a.entity_id == b.entity_id
+    if a.country and b.country and a.country != b.country:
+        return False          # "the Kazakh and Chinese governments": two actors, one phrase
+    return a.name == b.name
 
 
 def _distinct(actors: list[Actor]) -> list[Actor]:
