@@ -258,6 +258,7 @@ class _Hit:
     tgt_alt: list[list[Token]] = field(default_factory=list)   # later target slots, tried in turn
     place: Token | None = None                           # the visited place of a planned visit
     past: bool = False                                     # 'previous meetings', 'earlier talks'
+    agentless: bool = False                                # a passive with no 'by' agent ('was signed')
 
 
 class _Coder:
@@ -267,7 +268,7 @@ class _Coder:
         self.doc, self.sp, self.ents = doc, sp, ents
         self.lx = _lexicon()
         self.pub = _pub_interval(doc)
-        self.quotes = _quote_spans(doc.text)
+        self.quotes = [q for q in _quote_spans(doc.text) if not _quoted_fragment(doc.text, q[0], self._speech_forms())]
         self.quote_starts = [q[0] for q in self.quotes]
         self.consumed: set[int] = set()
         self.actor_cache: dict[tuple[int, int], list[Actor]] = {}
@@ -282,6 +283,7 @@ class _Coder:
         self.background_used: DateMention | None = None   # set by build(): a background date of this sentence
         self._dateline_loc: Location | None | bool = False
         self._doc_place: Location | None | bool = False
+        self.orphans: set[str] = set()                    # ids of agentless reports (see build)
 
     # -- words -----------------------------------------------------------------------------------
 
@@ -539,6 +541,22 @@ class _Coder:
                     s = t
                     break
         return s
+
+    def subjects(self, v: Token) -> list[Token]:
+        """subject(), plus a second subject the parser left uncoordinated ('X and Y reviewed' parsed
+        with two nsubj: the second is a conjunct)."""
+        s = self.subject(v)
+        if s is None:
+            return []
+        out = [s]
+        if s.dep_ == "nsubj" and s.head.pos_ in ("VERB", "AUX"):
+            for c in s.head.children:
+                if c.dep_ == "nsubj" and c.i > s.i and any(self.sp[k].lower_ in ("and", "&") for k in range(s.i, c.i)):
+                    out.append(c)
+        return out
+
+    def _speech_forms(self) -> frozenset[str]:
+        return self.lx.m["speech_forms"]
 
     def collective(self, tok: Token | None) -> bool:
         """'the two countries', 'both delegations', 'the ministers', 'the sides'."""
@@ -988,11 +1006,14 @@ class _Coder:
 
     def _act(self, v: Token, pat: _Pat, hit: _Hit, dobj: Token | None, passive: bool) -> _Hit:
         lx = self.lx
-        src = self.subject(v)
+        srcs = self.subjects(v)
         if v.dep_ in ("acl", "amod") and v.tag_ == "VBN":
             agent = next((c for c in v.children if c.dep_ == "agent"), None)
             src = next((g for g in agent.children if g.dep_ == "pobj"), None) if agent else None
-        hit.src = [src] if src is not None else []
+            srcs = [src] if src is not None else []
+        hit.src = srcs
+        hit.agentless = not srcs and (passive or (v.dep_ in ("acl", "amod") and v.tag_ == "VBN")) and not any(
+            c.dep_ == "agent" for c in v.children)
         groups = self._target_groups(v, pat.tgt or _default_slots(hit.t), dobj, extra=hit.clause[1:])
         hit.tgt, hit.tgt_alt = (groups[0], groups[1:]) if groups else ([], [])
         if pat.reverse:
@@ -1231,8 +1252,7 @@ class _Coder:
         hit.t, hit.c = t, c
         hit.m = lx.mode_of(c) if lx.plover_of(c) == t else None
         g = governor if governor is not None else v
-        src = self.subject(g)
-        hit.src = [src] if src is not None else []
+        hit.src = self.subjects(g)
         slots = pat.tgt or _default_slots(t)
         groups = self._target_groups(v, slots, dobj, extra=[governor] if governor is not None else [])
         tgt = groups[0] if groups else []
@@ -1572,11 +1592,16 @@ class _Coder:
                 conf *= 0.75
         if not srcs and (hit.nominal or hit.t == "CONSULT" or hit.c == "036") and not (tgts and hit.t != "CONSULT"):
             return []             # a meeting, or an event noun, that names nobody is not coded
-        if not srcs and not tgts and hit.sym and not (hit.src and not self.collective(src_tok)):
+        # "the agreements were signed", "a memorandum signed during the visit": by whom? Only kept as
+        # one more report of a named event of the same kind in the document (see find_events)
+        orphan = not srcs and hit.agentless and hit.t in lx.m["agentless_dropped"]
+        if not srcs and not tgts and hit.sym and not hit.agentless and not (hit.src and not self.collective(src_tok)):
             pair = self.doc_pair()   # "the gas agreement was not signed", in a report on two countries
             if pair:
                 srcs, tgts = [pair[0]], [pair[1]]
                 conf *= 0.6
+        if srcs and not tgts and not hit.nominal:
+            tgts = self._implicit_target(hit, srcs)
         if not srcs and not tgts:
             conf *= 0.6           # PLOVER wants actors: kept (it may be the only report) but weak
         if hit.m == "visit" and srcs and tgts and srcs[0].country and all(
@@ -1622,7 +1647,44 @@ class _Coder:
                        confidence=round(max(0.05, min(0.95, c)), 2))
             ev.summary = _summary(ev)
             out.append(ev)
+            if orphan:
+                self.orphans.add(ev.id)
         return out
+
+    def _implicit_target(self, hit: _Hit, srcs: list[Actor]) -> list[Actor]:
+        """No target slot of the pattern held an actor: the indirect object ('give Armenia €145
+        million'), then an actor of another country inside the object phrase ('ratified a Kazakh–Chinese
+        agreement', 'support more trains to the port of Aktau', 'Serbia's purchase'), then one in the
+        action's purpose or place ('lend $1.2 bn to build wind farms in southern Kazakhstan')."""
+        v = hit.trig
+        if v.pos_ not in ("VERB", "AUX"):
+            return []
+        own = {a.country for a in srcs if a.country}
+        kids = list(v.children)
+        cands: list[Token] = [c for c in kids if c.dep_ == "dative" and c.pos_ in ("NOUN", "PROPN")]
+        objs = [c for c in kids if c.dep_ in ("dobj", "nsubjpass")]
+        for tok in hit.clause[1:]:
+            if tok.pos_ in ("NOUN", "PROPN") and tok not in objs:
+                objs.append(tok)
+        for o in objs:
+            for t in o.subtree:
+                if t.i == o.i:
+                    continue
+                if t.dep_ == "poss" or (t.dep_ == "pobj" and t.head.lower_ in self.lx.m["implicit_target_preps"]) \
+                        or (t.dep_ in ("compound", "amod") and t.ent_type_ in ("GPE", "NORP", "ORG")):
+                    cands.append(t)
+        for c in kids:
+            if c.dep_ == "prep" and c.lower_ in ("in", "into"):
+                cands.extend(g for g in c.children if g.dep_ == "pobj")
+            if c.dep_ in ("xcomp", "advcl") and _infinitive(c):
+                cands.extend(t for t in c.subtree if t.dep_ == "pobj" and t.head.lower_ in ("in", "to", "for", "into"))
+        for t in cands:
+            if t.ent_type_ in ("DATE", "TIME", "MONEY", "PERCENT", "CARDINAL", "QUANTITY"):
+                continue
+            found = [a for a in self._valid(self.actors(t)) if a.country and a.country not in own]
+            if found:
+                return found[:1]
+        return []
 
     def _pronoun_fallback(self, trig: Token) -> list[Actor]:
         """'it'/'they' in a clause reported by someone: the reporter ('Hungary said it will support')."""
@@ -1807,7 +1869,7 @@ def find_events(doc: Document, sp: Doc | None, ents: DocEntities, dates: list[Da
         elif prev_background is not None:
             chain += 1
         prev_end = sent.end_char
-    events = _merge(events, coder.lx)
+    events = [e for e in _merge(events, coder.lx) if e.id not in coder.orphans]
     _spread_places(events, coder)
     used: set[str] = set()
     for ev in events:            # two events from one word (rare): distinct, stable ids
@@ -2078,6 +2140,21 @@ def _date_status(value: str, pub: tuple[date, date] | None) -> str | None:
 # -- quotes ------------------------------------------------------------------------------------------------
 
 _QUOTE_PAIRS = {"“": "”", "«": "»", "„": "“", "‘": "’", '"': '"'}
+
+
+def _quoted_fragment(text: str, start: int, speech: frozenset[str]) -> bool:
+    """Marks around words inside the writer's own clause ('said his government was “ready to expand
+    the route”'): reported speech, coded like narrative. A quote that opens a line, follows
+    punctuation ('said: “...', '... today.” “We ...') or a verb of saying ('said “...') is direct."""
+    k = start - 1
+    while k >= 0 and text[k] in " \t":
+        k -= 1
+    if k < 0 or not text[k].isalnum():
+        return False
+    j = k
+    while j >= 0 and text[j].isalpha():
+        j -= 1
+    return text[j + 1:k + 1].lower() not in speech
 
 
 def _quote_spans(text: str) -> list[tuple[int, int]]:
