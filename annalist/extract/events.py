@@ -799,6 +799,29 @@ class _Coder:
             return self._visit(v, pat, hit, dobj)
         return self._act(v, pat, hit, dobj, passive)
 
+    def joint_subject(self, v: Token) -> bool:
+        """Two or more parties act together: coordinated subjects, 'the two ministers', or a phrase
+        naming two countries ('the Kazakh and Chinese governments', 'the Kazakh–Chinese commission')."""
+        subs = self.subjects(v)
+        if not subs:
+            return False
+        if len(subs) >= 2 or any(c.i > subs[0].i for c in subs[0].conjuncts) or self.collective(subs[0]):
+            return True
+        return len({a.country for a in self._valid(self.actors(subs[0])) if a.country}) >= 2 or len(
+            self.ents.countries_in(*self.phrase(subs[0]))) >= 2
+
+    def _subject_countries(self, v: Token) -> set[str]:
+        return {a.country for s in self.subjects(v) for a in self.resolve(s) if a.country}
+
+    def _places(self, v: Token, dobj: Token | None) -> list[Token]:
+        """Where an action takes place: 'in/at/near X' of the verb or its object, or of the clause
+        a participle describes ('a park built by Turkish investors opened in Namangan')."""
+        holders = [v] + ([dobj] if dobj is not None else [])
+        if v.dep_ in ("acl", "relcl") and v.head.head.pos_ in ("VERB", "AUX"):
+            holders.append(v.head.head)
+        return [g for h in holders for p in h.children if p.dep_ == "prep" and p.lower_ in ("in", "at", "near", "into")
+                for g in p.children if g.dep_ == "pobj"]
+
     def _subj_gov(self, s: Token, spec: _Spec) -> bool:
         if "GOV" not in spec.labels:
             return False
@@ -898,6 +921,38 @@ class _Coder:
             return False
         if need == "free_child":
             return any(c.lower_ in ("free", "go", "loose") for c in kids)
+        if need == "money_obj":     # "deposited $3 billion with the central bank"
+            return dobj is not None and any(t.ent_type_ == "MONEY" for t in dobj.subtree)
+        if need == "persona":       # "declared the ambassador persona non grata"
+            words = {t.lower_ for t in v.subtree}
+            return "persona" in words and "grata" in words
+        if need == "protest_note":  # "handed a note of protest to the chargé d'affaires"
+            if dobj is None:
+                return False
+            inner = {t.lemma_.lower() for t in dobj.subtree}
+            return dobj.lemma_.lower() in ("protest", "complaint", "demarche") or (
+                dobj.lemma_.lower() == "note" and bool(inner & {"protest", "diplomatic", "complaint"}))
+        if need == "joint":         # "X and Y reviewed ...", "co-chaired by X and Y", "the two ministers set a goal"
+            return self.joint_subject(v)
+        if need == "joint_or_with":  # "set up a joint fund", "reopened the border with Kyrgyzstan"
+            if self.joint_subject(v):
+                return True
+            if dobj is not None and any(c.lower_ in self.lx.m["joint_words"] for c in dobj.children if c.dep_ in ("amod", "compound")):
+                return True
+            return any(self._valid(self.actors(g)) for p in kids if p.dep_ == "prep" and p.lower_ == "with"
+                       for g in p.children if g.dep_ == "pobj")
+        if need in ("foreign_place", "foreign_obj", "foreign_target"):
+            own = self._subject_countries(v)
+            if not own:
+                return False
+            if need == "foreign_obj":
+                others = {a.country for a in self._valid(self.actors(dobj))} if dobj is not None else set()
+            elif need == "foreign_target":
+                groups = self._target_groups(v, pat.tgt, dobj)
+                others = {a.country for g in groups[:1] for t in g for a in self._valid(self.actors(t))}
+            else:
+                others = {a.country for t in self._places(v, dobj) for a in self._valid(self.actors(t))}
+            return bool({c for c in others if c} - own)
         if need == "talks":
             for p in kids:
                 if p.dep_ == "prep" and p.lower_ in ("for", "to", "on"):
