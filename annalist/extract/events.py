@@ -1657,6 +1657,8 @@ class _Coder:
                 conf *= 0.6
         if srcs and not tgts and not hit.nominal:
             tgts = self._implicit_target(hit, srcs)
+        if srcs or tgts:
+            srcs, tgts = self._localise(hit, srcs, tgts)
         if not srcs and not tgts:
             conf *= 0.6           # PLOVER wants actors: kept (it may be the only report) but weak
         if hit.m == "visit" and srcs and tgts and srcs[0].country and all(
@@ -1739,7 +1741,44 @@ class _Coder:
             found = [a for a in self._valid(self.actors(t)) if a.country and a.country not in own]
             if found:
                 return found[:1]
+        if hit.t in self.lx.m["domestic_types"]:
+            # "freed 16 political prisoners", "accepted protesters' demand": a group at home
+            for o in objs[:1]:
+                for t in [o] + [c for c in o.children if c.dep_ == "poss"]:
+                    if not _pronoun(t, self.lx):
+                        found = self.resolve(t)
+                        if found:
+                            return found[:1]
         return []
+
+    def _localise(self, hit: _Hit, srcs: list[Actor], tgts: list[Actor]) -> tuple[list[Actor], list[Actor]]:
+        """Unnamed groups with no country ('protesters', 'about 5,000 people', 'political prisoners')
+        take the country where they act: a place of the clause, else the dateline; a group acted on
+        at home (detained, freed, censored) that of the authority acting on it."""
+        def fill(actors: list[Actor], fallback: str | None) -> list[Actor]:
+            out = []
+            for a in actors:
+                if a.country is None and a.entity_id is None:
+                    c = self._clause_country(hit) or fallback
+                    if c is not None:
+                        a = replace(a, country=c)
+                out.append(a)
+            return out
+
+        own = next((a.country for a in srcs if a.country), None)
+        srcs = fill(srcs, None)
+        if hit.t in self.lx.m["domestic_types"]:
+            tgts = fill(tgts, own)
+        return srcs, tgts
+
+    def _clause_country(self, hit: _Hit) -> str | None:
+        dobj = next((c for c in hit.trig.children if c.dep_ in ("dobj", "nsubjpass")), None)
+        for t in self._places(hit.trig, dobj):
+            for a in self._valid(self.actors(t)):
+                if a.country and not a.country.startswith("IGO"):
+                    return a.country
+        dl = self.dateline_location() if self.doc.dateline else None
+        return dl.country if dl is not None else None
 
     def _pronoun_fallback(self, trig: Token) -> list[Actor]:
         """'it'/'they' in a clause reported by someone: the reporter ('Hungary said it will support')."""
