@@ -1729,7 +1729,7 @@ class _PhraseContext:
             return col
         out: list[Actor] = []
         seen: set = set()
-        parts = self._conjuncts(s, e)
+        parts = [(cs, ce, self._dash_noun(cs, ce, h)) for cs, ce, h in self._conjuncts(s, e)]
         if len(parts) > 1 and all(self._bare_demonym(cs, ce) for cs, ce, _ in parts[:-1]):
             # "Sierra Leonean and Liberian refugees": coordinated adjectives of one noun
             parts = [(s, e, parts[-1][2])]
@@ -1740,6 +1740,16 @@ class _PhraseContext:
                     seen.add(key)
                     out.append(a)
         return out
+
+    def _dash_noun(self, s: int, e: int, h: int) -> int:
+        """The noun of a dash compound the small model splits ('the Kazakh–Chinese subcommittee'
+        parsed as 'Kazakh' with 'Chinese subcommittee' in apposition)."""
+        toks = self.r.toks
+        if h + 2 < e and toks[h + 1].text in ("–", "—", "-"):
+            for c in toks[h].children:
+                if c.dep_ == "appos" and h + 1 < c.i < e and c.pos_ in ("NOUN", "PROPN"):
+                    return c.i
+        return h
 
     def _bare_demonym(self, s: int, e: int) -> bool:
         r = self.r
@@ -1953,7 +1963,7 @@ class _PhraseContext:
         at = [f for f in found if f[2] == h]
         # coordinated modifiers: "US and British forces", "the Kazakh and Chinese governments": one
         # actor per country, each named by its own modifier and the shared head ("Kazakh governments")
-        if len({f[0] for f in before}) > 1 and any(norms[x] == "and" for x in range(s, h)):
+        if len({f[0] for f in before}) > 1 and any(norms[x] in ("and", "–", "—", "-", "/") for x in range(s, h)):
             out, seen = [], set()
             last = max(f[3] for f in before)
             head = r.span_text(last, e) if last < e else ""

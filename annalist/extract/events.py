@@ -427,6 +427,8 @@ class _Coder:
                 if c.ent_type_ in ("DATE", "TIME") and c.dep_ == "npadvmod":
                     continue
                 stack.append(c)
+        if tok.dep_ == "appos" and _dash_head(tok.head).i == tok.i and lo <= tok.head.left_edge.i:
+            left = min(left, tok.head.left_edge.i)      # "the Kazakh–Chinese subcommittee"
         for i in range(tok.i + 1, right + 1):
             if self.sp[i].text in (";", ":"):
                 right = i - 1
@@ -521,6 +523,7 @@ class _Coder:
         s = _subject(v, self.lx)
         if s is None:
             return None
+        s = _dash_head(s)
         if s.idx < self.dateline_end:
             s = next((c for c in s.children if c.dep_ in ("appos", "conj") and c.idx >= self.dateline_end), None)
             if s is None:
@@ -746,6 +749,8 @@ class _Coder:
         dobj = next((c for c in kids if c.dep_ == "dobj"), None)
         if dobj is None and passive:
             dobj = next((c for c in kids if c.dep_ == "nsubjpass"), None)
+        if dobj is not None:
+            dobj = _dash_head(dobj)
         if dobj is None and v.dep_ in ("acl", "amod") and v.tag_ == "VBN" and not _root_predicate(v):
             dobj = v.head     # "agreements signed by ..."
         if dobj is None and not passive:
@@ -1440,6 +1445,12 @@ class _Coder:
         poss = next((c for c in kids if c.dep_ == "poss"), None)
         if poss is not None and not _pronoun(poss, lx):
             src = src or [poss]
+        if not src and p.t == "CONSULT":
+            # "the next meeting of the Kazakh–Chinese trade subcommittee": the joint body's members
+            body = next((_dash_head(g) for c in kids if c.dep_ == "prep" and c.lower_ == "of"
+                         for g in c.children if g.dep_ == "pobj"), None)
+            if body is not None and len(self.ents.countries_in(*self.phrase(body))) >= 2:
+                src = [body]
         if not tgt:
             tgt = self._targets(n, ("to",) if p.visit else ("with",), None, False)
         # "met during an Oct. 17 meeting": the participants are the governing verb's subject
@@ -2047,6 +2058,20 @@ def _antecedent(tok: Token) -> Token | None:
         t = t.head
         steps += 1
     return None
+
+
+def _dash_head(tok: Token) -> Token:
+    """The noun of a dash compound the small model splits ('a Kazakh–Chinese agreement' parsed as
+    'Kazakh' with 'Chinese agreement' in apposition): the noun."""
+    if tok.pos_ not in ("PROPN", "ADJ", "NOUN") or tok.i + 2 >= len(tok.doc) or tok.doc[tok.i + 1].text not in _DASHES:
+        return tok
+    for c in tok.children:
+        if c.dep_ == "appos" and c.i > tok.i + 1 and c.pos_ in ("NOUN", "PROPN"):
+            return c
+    return tok
+
+
+_DASHES = frozenset({"–", "—", "-"})
 
 
 def _root_predicate(v: Token) -> bool:
