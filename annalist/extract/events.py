@@ -202,6 +202,15 @@ def _lexicon() -> _Lexicon:
     return _Lexicon(load("events"), load("cameo"))
 
 
+@cache
+def _money_words() -> frozenset[str]:
+    """Currency names and codes, from the amounts knowledge file ('crowns', 'yen', 'roubles', 'KZT')."""
+    raw = load("amounts")
+    words = {w.split()[-1].lower() for w in raw["currency_words"]}
+    words |= {c.lower() for c in raw["currency_codes"]}
+    return frozenset(words)
+
+
 def cameo_name(code: str) -> str | None:
     """The CAMEO name of a code ("057" -> "Sign formal agreement")."""
     entry = _lexicon().codes.get(code)
@@ -307,6 +316,13 @@ class _Coder:
             if joined in self.lx.nouns:
                 return joined
         return next((key for key in _keys(tok) if key in self.lx.nouns), None)
+
+    def is_money(self, tok: Token) -> bool:
+        """'$300 million', '1.2 billion Norwegian crowns', '50 billion yen': a sum of money."""
+        if tok.ent_type_ == "MONEY":
+            return True
+        return (tok.lower_ in _money_words() or tok.lemma_.lower() in _money_words()) and any(
+            c.like_num or c.pos_ == "NUM" for c in tok.subtree)
 
     def in_class(self, tok: Token, spec: _Spec) -> bool:
         keys = _keys(tok)
@@ -556,6 +572,13 @@ class _Coder:
             for c in s.head.children:
                 if c.dep_ == "nsubj" and c.i > s.i and any(self.sp[k].lower_ in ("and", "&") for k in range(s.i, c.i)):
                     out.append(c)
+        # "X, the UAE minister, and Indian Commerce Secretary Y co-chaired": the parser hangs Y on X's apposition
+        for a in s.children:
+            if a.dep_ == "appos" and a.i > s.i:
+                for cj in a.conjuncts:
+                    if cj.i > a.i:
+                        name = next((g for g in cj.children if g.dep_ == "appos" and g.ent_type_ == "PERSON"), cj)
+                        out.append(name)
         return out
 
     def _speech_forms(self) -> frozenset[str]:
@@ -678,8 +701,9 @@ class _Coder:
             return not (hk in m["plan_verbs"] or hk in m["intent_adjectives"] or hk in m["plan_nouns"]
                         or hk in m["plan_passive"] or hk in m["attempt_heads"] or hk in m["failure_verbs"]
                         or hk in m["negative_adjectives"])
-        if tok.tag_ == "VBG" and first.dep_ == "pcomp" and first.head.lower_ in m["purpose_preps"]:
-            return True
+        if tok.tag_ == "VBG" and first.dep_ == "pcomp" and first.head.lower_ in m["purpose_preps"] and not (
+                first.head.lower_ == "with" and any(c.dep_ == "nsubj" for c in first.children)):
+            return True           # not "with both sides agreeing to ...": that clause has its own subject
         if tok.dep_ == "acl" and _root_predicate(tok):
             return False
         if tok.dep_ == "acl":
@@ -980,7 +1004,10 @@ class _Coder:
             for c in h.children:
                 if c.dep_ in ("compound", "amod", "nmod") and c.pos_ in ("NOUN", "PROPN", "ADJ"):
                     out.append(c)
-                if c.dep_ == "prep" and c.lower_ == "of" and h.lemma_.lower() in containers:
+                money = self.is_money(h)
+                if c.dep_ == "prep" and ((c.lower_ == "of" and (h.lemma_.lower() in containers or money))
+                                         or (c.lower_ == "in" and money)):
+                    # "tons of food aid", "€40 million in development aid", "£500 million of loans"
                     for g in c.children:
                         if g.dep_ == "pobj":
                             out.append(g)
@@ -1034,7 +1061,7 @@ class _Coder:
                     found = (p, n)
                     break
         if found is None:
-            if "AID" in pat.allow and any(h.ent_type_ == "MONEY" for h in self.heads(obj)) and pat.kind == "light":
+            if "AID" in pat.allow and any(self.is_money(h) for h in self.heads(obj)) and pat.kind == "light":
                 # "gave $500 million to Egypt"
                 hit = _Hit(v, [v, obj], "AID", "071", "economic", 0.6, clause=[v, obj])
                 return self._act(v, pat, hit, None, passive)
@@ -1060,7 +1087,15 @@ class _Coder:
             t, c = pat.as_
             m = self.lx.mode_of(c)
         hit = _Hit(v, words, t, c, m, 0.75, planned=p.planned, clause=[v, obj, n])
-        return self._act(v, pat, hit, None, passive)
+        hit = self._act(v, pat, hit, None, passive)
+        if not hit.src and p.nominal:
+            # "the next meeting of the Kazakh–Chinese subcommittee will be held in Kazakhstan"
+            src, tgt = self._noun_participants(n, p)
+            if src:
+                hit.src, hit.agentless = src, False
+                hit.tgt = hit.tgt or tgt
+                hit.sym = hit.sym or _is_sym(self.lx, hit.t, hit.c, None)
+        return hit
 
     # -- plain actions -----------------------------------------------------------------------------
 
@@ -1419,11 +1454,10 @@ class _Coder:
 
     # -- event nouns ("talks between X and Y", "Xi's visit to Kazakhstan") -------------------------
 
-    def code_nominal(self, n: Token) -> _Hit | None:
+    def _noun_participants(self, n: Token, p: _NounPat) -> tuple[list[Token], list[Token]]:
+        """Who an event noun names: 'talks between A and B', 'Xi's visit', 'the meeting of the
+        Kazakh–Chinese subcommittee'."""
         lx = self.lx
-        p = self.noun_pat(n)
-        if p is None or not p.nominal or n.dep_ in ("compound", "amod", "nmod", "poss"):
-            return None
         kids = list(n.children)
         src: list[Token] = []
         tgt: list[Token] = []
@@ -1451,6 +1485,15 @@ class _Coder:
                          for g in c.children if g.dep_ == "pobj"), None)
             if body is not None and len(self.ents.countries_in(*self.phrase(body))) >= 2:
                 src = [body]
+        return src, tgt
+
+    def code_nominal(self, n: Token) -> _Hit | None:
+        lx = self.lx
+        p = self.noun_pat(n)
+        if p is None or not p.nominal or n.dep_ in ("compound", "amod", "nmod", "poss"):
+            return None
+        kids = list(n.children)
+        src, tgt = self._noun_participants(n, p)
         if not tgt:
             tgt = self._targets(n, ("to",) if p.visit else ("with",), None, False)
         # "met during an Oct. 17 meeting": the participants are the governing verb's subject
