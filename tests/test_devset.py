@@ -17,6 +17,9 @@ from eval import devset
 
 DATA = ROOT / "eval" / "devset" / "sentences.jsonl"
 ITEMS = devset.load(DATA)
+HELDOUT = devset.load(devset.HELDOUT_DATA)
+# the format checks run on both files: the held-out set is annotated by the same guidelines
+BOTH = pytest.mark.parametrize("items", [ITEMS, HELDOUT], ids=["dev", "heldout"])
 
 KEYS = {"id", "text", "published", "dateline", "origin", "events", "dates", "quotes", "amounts", "agreements"}
 STATUSES = {"reported", "planned", "background"}
@@ -57,6 +60,19 @@ def test_every_item_parses_with_the_expected_keys_and_unique_ids():
             assert it["id"].startswith("ex-") and (ROOT / it["origin"]).is_file(), it["origin"]
 
 
+def test_heldout_items_are_new_written_sentences_with_the_expected_keys():
+    assert len(HELDOUT) >= 120
+    assert [it["id"] for it in HELDOUT if set(it) != KEYS or not re.fullmatch(r"ho-\d{4}", it["id"])] == []
+    assert len(set(_ids(HELDOUT))) == len(HELDOUT)
+    assert all(it["origin"] == "written" for it in HELDOUT)
+    dev_texts = {it["text"] for it in ITEMS}
+    assert [it["id"] for it in HELDOUT if it["text"] in dev_texts] == []
+    for it in HELDOUT:
+        date.fromisoformat(it["published"])
+        assert it["dateline"] is None or (it["dateline"].isupper() and it["text"].startswith(it["dateline"]))
+    assert sum(not it["events"] for it in HELDOUT) >= 0.15 * len(HELDOUT)   # negatives exist
+
+
 def test_minimum_sizes_and_mix():
     c = devset.counts(ITEMS)
     assert c["items"] >= 320
@@ -70,9 +86,10 @@ def test_minimum_sizes_and_mix():
     assert set(types) == set(devset.PLOVER_TYPES)
 
 
-def test_events_are_well_formed():
+@BOTH
+def test_events_are_well_formed(items):
     bad = []
-    for it in ITEMS:
+    for it in items:
         for e in it["events"]:
             ok = (e["plover"] in devset.PLOVER_TYPES and re.fullmatch(r"\d{2,4}", e["cameo"])
                   and e["cameo"][:2] in ROOTS[e["plover"]] and e["status"] in STATUSES
@@ -87,9 +104,10 @@ def test_events_are_well_formed():
     assert bad == []
 
 
-def test_dates_occur_verbatim_with_timex_values():
+@BOTH
+def test_dates_occur_verbatim_with_timex_values(items):
     bad = []
-    for it in ITEMS:
+    for it in items:
         spans = devset.locate(it["text"], [d["text"] for d in it["dates"]])
         for d, (s, _) in zip(it["dates"], spans):
             if s < 0 or not TIMEX.fullmatch(d["value"]):
@@ -97,9 +115,10 @@ def test_dates_occur_verbatim_with_timex_values():
     assert bad == []
 
 
-def test_quotes_occur_verbatim():
+@BOTH
+def test_quotes_occur_verbatim(items):
     bad = []
-    for it in ITEMS:
+    for it in items:
         for q in it["quotes"]:
             parts = q.get("parts", [q["text"]])
             ok = (isinstance(q["direct"], bool) and q["speaker"].strip() and all(p in it["text"] for p in parts)
@@ -110,9 +129,10 @@ def test_quotes_occur_verbatim():
     assert bad == []
 
 
-def test_amounts_occur_verbatim_with_well_formed_values():
+@BOTH
+def test_amounts_occur_verbatim_with_well_formed_values(items):
     bad = []
-    for it in ITEMS:
+    for it in items:
         for a in it["amounts"]:
             ok = (a["text"] in it["text"] and isinstance(a["value"], (int, float)) and a["value"] > 0
                   and UNIT.fullmatch(a["unit"]) and a["what"].strip() and len(a["what"].split()) <= 5
@@ -122,16 +142,18 @@ def test_amounts_occur_verbatim_with_well_formed_values():
     assert bad == []
 
 
-def test_agreements_are_well_formed():
-    bad = [(it["id"], g) for it in ITEMS for g in it["agreements"]
+@BOTH
+def test_agreements_are_well_formed(items):
+    bad = [(it["id"], g) for it in items for g in it["agreements"]
            if g["kind"] not in AGREEMENT_KINDS or not isinstance(g["count"], int) or g["count"] < 1
            or g["status"] not in STATUSES | {"negated"} or (g["title"] is not None and not g["title"].strip())]
     assert bad == []
 
 
-def test_the_scorer_gives_the_gold_full_marks():
+@pytest.mark.parametrize("path", [DATA, devset.HELDOUT_DATA], ids=["dev", "heldout"])
+def test_the_scorer_gives_the_gold_full_marks(path):
     """Gold scored against itself: every figure is 1.0 (checks matching and span location)."""
-    result, _ = devset.evaluate(DATA, oracle=True)
+    result, _ = devset.evaluate(path, oracle=True)
     for kind, metrics in result.items():
         if kind in ("events", "dates", "quotes", "amounts", "agreements"):
             for name, fig in metrics.items():

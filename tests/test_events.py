@@ -103,8 +103,17 @@ def test_negated_events_are_kept_but_marked(nlp):
     ev = only(evs, "SUPPORT")
     assert ev.negated and ev.status == "reported" and countries(ev) == ("KAZ", "CHN")
     assert ev.summary.startswith("Kazakhstan did not: sign China")
+
+
+def test_agentless_passive_signing_is_not_coded(nlp):
+    # dev-set guideline: "a passive with no agent is not annotated" (who signed is unknown)
     _, evs = code(nlp, "The memorandum on liquefied gas has not yet been signed.")
-    assert only(evs, "SUPPORT").negated
+    assert evs == []
+    _, evs = code(nlp, "A protocol on a green corridor was signed at the meeting of the Kazakh–Chinese trade "
+                       "subcommittee.")
+    assert not [e for e in evs if e.plover == "SUPPORT"]
+    _, evs = code(nlp, "The protocol was signed by Kazakhstan and China on Monday.")
+    assert countries(only(evs, "SUPPORT")) == ("KAZ", "CHN")
 
 
 def test_refusal_is_reject_not_a_negated_meeting(nlp):

@@ -1729,7 +1729,7 @@ class _PhraseContext:
             return col
         out: list[Actor] = []
         seen: set = set()
-        parts = self._conjuncts(s, e)
+        parts = [(cs, ce, self._dash_noun(cs, ce, h)) for cs, ce, h in self._conjuncts(s, e)]
         if len(parts) > 1 and all(self._bare_demonym(cs, ce) for cs, ce, _ in parts[:-1]):
             # "Sierra Leonean and Liberian refugees": coordinated adjectives of one noun
             parts = [(s, e, parts[-1][2])]
@@ -1740,6 +1740,16 @@ class _PhraseContext:
                     seen.add(key)
                     out.append(a)
         return out
+
+    def _dash_noun(self, s: int, e: int, h: int) -> int:
+        """The noun of a dash compound the small model splits ('the Kazakh–Chinese subcommittee'
+        parsed as 'Kazakh' with 'Chinese subcommittee' in apposition)."""
+        toks = self.r.toks
+        if h + 2 < e and toks[h + 1].text in ("–", "—", "-"):
+            for c in toks[h].children:
+                if c.dep_ == "appos" and h + 1 < c.i < e and c.pos_ in ("NOUN", "PROPN"):
+                    return c.i
+        return h
 
     def _bare_demonym(self, s: int, e: int) -> bool:
         r = self.r
@@ -1921,7 +1931,7 @@ class _PhraseContext:
             title = t.text
         ethnic = any(norms[k] in r.kb.ethnic for k in range(s, e))
         # countries of the modifiers: nearest before the head first, then the of/in/from phrases after it
-        found: list[tuple[str, str | None, int]] = []   # (country, entity id, token)
+        found: list[tuple[str, str | None, int, int]] = []   # (country, entity id, first token, end token)
         k = s
         while k < e:
             if people and people[0] <= k < people[1]:
@@ -1934,27 +1944,35 @@ class _PhraseContext:
             if mi >= 0 and r.mentions[mi].ent >= 0 and r.mentions[mi].ent in r.ent_record:
                 m = r.mentions[mi]
                 rec = r.ent_record[m.ent]
+                end = max(k + 1, min(m.end, e))
                 if rec.country and not (ethnic and m.gz is not None and m.gz.kind in ("DEMONYM", "PEOPLE")):
-                    found.append((rec.country, rec.id if r.ents[m.ent].kind in ("ORG", "IGO") else None, k))
-                k = max(k + 1, min(m.end, e))
+                    found.append((rec.country, rec.id if r.ents[m.ent].kind in ("ORG", "IGO") else None, k, end))
+                k = end
                 continue
             if k >= 2 and norms[k - 1] == "-" and norms[k - 2] in ("anti", "pro", "non"):
                 k += 1   # "anti-Syria journalist", "pro-Russian separatists": not that country's
                 continue
             g = r.gz_cover[k]
             if g is not None and g.hit.value and not (ethnic and g.hit.kind in ("DEMONYM", "PEOPLE")):
-                found.append((g.hit.value, None, k))
+                found.append((g.hit.value, None, k, g.end))
                 k = g.end
                 continue
             k += 1
         before = [f for f in found if f[2] < h]
         after = [f for f in found if f[2] > h]
         at = [f for f in found if f[2] == h]
-        # coordinated modifiers: "US and British forces", "Sierra Leonean and Liberian refugees"
-        if len({f[0] for f in before}) > 1 and any(norms[x] == "and" for x in range(s, h)):
-            out = []
-            for c in dict.fromkeys(f[0] for f in before):
-                out.append(Actor(name=r.span_text(s, e), country=c, role=role))
+        # coordinated modifiers: "US and British forces", "the Kazakh and Chinese governments": one
+        # actor per country, each named by its own modifier and the shared head ("Kazakh governments")
+        if len({f[0] for f in before}) > 1 and any(norms[x] in ("and", "–", "—", "-", "/") for x in range(s, h)):
+            out, seen = [], set()
+            last = max(f[3] for f in before)
+            head = r.span_text(last, e) if last < e else ""
+            for c, _id, a, b in before:
+                if c in seen:
+                    continue
+                seen.add(c)
+                name = f"{r.span_text(a, b)} {head}".strip() if head else r.span_text(s, e)
+                out.append(Actor(name=name, country=c, role=role))
             return out
         pick = (before[-1] if before else after[0] if after else at[0] if at else None)
         country = pick[0] if pick else None
