@@ -181,7 +181,7 @@ def process_items(items: Iterable[RawDocument | Rejection], options: Options, st
     repeated_cache: dict[str, frozenset[str]] = {}
     # Documents of this run by id and source: batches in flight are not in the store yet.
     run_ids: set[str] = set()
-    run_sources: dict[str, str] = {}
+    run_sources: dict[str, tuple[str, str]] = {}   # source -> (doc id, input hash)
 
     def repeated(group: str) -> frozenset[str]:
         if group not in repeated_cache:
@@ -226,14 +226,28 @@ def process_items(items: Iterable[RawDocument | Rejection], options: Options, st
                     batch.aliases.append((doc.input_hash, doc.source, doc.id))
                     report.unchanged += 1
                     continue
-                old = run_sources.get(doc.source) or previous.get(doc.source)
-                report.updated += old is not None
-                report.new += old is None
-                if old:
-                    batch.replaced.append(old)
+                earlier = run_sources.get(doc.source)
+                if earlier:
+                    # Two items of this run share a source (JSON lines with one url): the later
+                    # wins, and the earlier item's input points to it, so a rerun skips both
+                    # instead of flipping back to the earlier one.
+                    earlier_doc, earlier_hash = earlier
+                    if any(d.id == earlier_doc for d in batch.docs):
+                        batch.docs = [d for d in batch.docs if d.id != earlier_doc]
+                    else:
+                        batch.replaced.append(earlier_doc)
+                    batch.aliases.append((earlier_hash, doc.source, doc.id))
+                    batch.aliases = [(h, s, doc.id if i == earlier_doc else i) for h, s, i in batch.aliases]
+                    run_ids.discard(earlier_doc)
+                else:
+                    old = previous.get(doc.source)
+                    report.updated += old is not None
+                    report.new += old is None
+                    if old:
+                        batch.replaced.append(old)
                 batch.docs.append(doc)
                 run_ids.add(doc.id)
-                run_sources[doc.source] = doc.id
+                run_sources[doc.source] = (doc.id, doc.input_hash)
             yield batch, batch.docs
 
     # Analyse and extract where the engine says; write here, in input order, one

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from annalist import Options, build, export, open_store
+from annalist.store.check import check_store
 from conftest import CORPUS, TODAY
 
 ARTICLE = ("Title: {title}\nOutlet: Orda Daily\nDate: 2025-03-0{n}\n\n"
@@ -147,3 +148,25 @@ def test_two_workers_give_the_same_store_as_one(tmp_path):
     build([str(CORPUS)], Options(db=str(one), reference_date=TODAY, progress=False, workers=1, batch_size=8))
     build([str(CORPUS)], Options(db=str(two), reference_date=TODAY, progress=False, workers=2, batch_size=8))
     assert _export_bytes(one, tmp_path / "e1") == _export_bytes(two, tmp_path / "e2")
+
+
+@pytest.mark.parametrize("batch_size", [1, 8])
+def test_two_json_lines_with_one_url_give_one_document_and_reruns_keep_it(tmp_path, batch_size):
+    """The later line wins, in one batch or across batches, and a rerun neither adds nor flips."""
+    import json as _json
+    body = ("Kazakhstan and China agreed on Tuesday to open a second railway crossing at Bakhty, "
+            "the transport ministry said in a statement issued in Astana. ")
+    lines = [{"url": "https://example.org/a", "title": "Rail crossing", "text": body * 3, "date": "2025-06-16"},
+             {"url": "https://example.org/a", "title": "Rail crossing (updated)", "text": body * 3 + "It opens in 2027.",
+              "date": "2025-06-16"}]
+    feed = tmp_path / "items.jsonl"
+    feed.write_text("\n".join(_json.dumps(x) for x in lines) + "\n", encoding="utf-8")
+    db = str(tmp_path / "s.duckdb")
+    first = build([str(feed)], Options(db=db, batch_size=batch_size, progress=False, reference_date=TODAY))
+    second = build([str(feed)], Options(db=db, batch_size=batch_size, progress=False, reference_date=TODAY))
+    with open_store(db, read_only=True) as store:
+        docs = store.documents()
+        problems = check_store(store)
+    assert [d.title for d in docs] == ["Rail crossing (updated)"]
+    assert first.new == 1 and second.new == second.updated == 0 and second.unchanged == 2
+    assert not problems
