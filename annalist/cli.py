@@ -12,6 +12,7 @@ from dataclasses import asdict
 from pathlib import Path
 
 import click
+import duckdb
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, ProgressColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
@@ -440,6 +441,9 @@ def main() -> None:
         sys.exit(EXIT_STORE)
     except AnnalistError as exc:
         err.print(f"error: {exc}")
+        sys.exit(EXIT_STORE)
+    except duckdb.Error as exc:   # a store DuckDB cannot read or write (locked, damaged, disk full)
+        err.print(f"store error: {type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}")
         sys.exit(EXIT_STORE)
 
 
