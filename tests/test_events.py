@@ -73,9 +73,11 @@ def test_visit(nlp):
 
 
 def test_invitation_to_visit_is_planned(nlp):
+    # an invitation is an appeal to meet (REQUEST 026, the dev-set guideline); it is dated and
+    # planned by the visit it asks for (the seed: an invitation to visit "next year")
     _, evs = code(nlp, "Tokayev invited the Chinese leader to visit Kazakhstan next year.")
-    ev = only(evs, "AGREE")
-    assert ev.cameo == "036" and ev.status == "planned"
+    ev = only(evs, "REQUEST")
+    assert ev.cameo == "026" and ev.status == "planned"
     assert (ev.date, ev.date_precision) == ("2026", "year") and ev.target.country == "CHN"
     assert ev.location.name == "Kazakhstan"        # where the visit is to take place
 
@@ -301,7 +303,7 @@ def test_seed_003_meeting_signing_invitation_and_background(seeds):
     assert meeting.location.name == "Beijing"
     signing = find(evs, "SUPPORT", cameo="057", pair=("KAZ", "CHN"), date_="2023-10-17")[0]
     assert signing.location.name == "Beijing"
-    invitation = find(evs, "AGREE", status="planned", cameo="036", pair=("KAZ", "CHN"), date_="2024")[0]
+    invitation = find(evs, "REQUEST", status="planned", cameo="026", pair=("KAZ", "CHN"), date_="2024")[0]
     assert invitation.date_from == "text: 'next year'"
     find(evs, "CONSULT", status="background", cameo="042", pair=("CHN", "KAZ"), date_="2022")   # "last year"
 
@@ -311,7 +313,7 @@ def test_seed_004_meeting_signing_invitation_and_the_2022_visit(seeds):
     meeting = find(evs, "CONSULT", pair=("KAZ", "CHN"), date_="2023-10-17")[0]
     signing = find(evs, "SUPPORT", cameo="057", pair=("KAZ", "CHN"), date_="2023-10-17")[0]
     assert meeting.location.name == signing.location.name == "Beijing"
-    find(evs, "AGREE", status="planned", cameo="036", pair=("KAZ", "CHN"), date_="2024")
+    find(evs, "REQUEST", status="planned", cameo="026", pair=("KAZ", "CHN"), date_="2024")
     visit = find(evs, "CONSULT", status="background", pair=("CHN", "KAZ"), date_="2022-09")[0]
     statement = find(evs, "SUPPORT", status="background", cameo="057", pair=("KAZ", "CHN"), date_="2022-09")[0]
     assert visit.date_from == "text: 'September 2022'"

@@ -153,6 +153,7 @@ class _Lexicon:
         self.nouns = {lemma: [self._noun(p) for p in pats] for lemma, pats in raw["nouns"].items()}
         self.codes = cameo["codes"]
         self.future_as_intent = bool(raw.get("future_as_intent", True))
+        self.joint_action = self._pat(raw["joint_action"])
 
     @staticmethod
     def _spec(items) -> _Spec:
@@ -268,6 +269,7 @@ class _Hit:
     place: Token | None = None                           # the visited place of a planned visit
     past: bool = False                                     # 'previous meetings', 'earlier talks'
     agentless: bool = False                                # a passive with no 'by' agent ('was signed')
+    own_date: bool = False                                 # dated by its own verb, not its complement
 
 
 class _Coder:
@@ -601,7 +603,7 @@ class _Coder:
         nouns: list[Token] = []
         speech: list[Token] = []
         for tok in sent:
-            if self.vkey(tok) is not None:
+            if self.vkey(tok) is not None or self.jointly(tok):
                 verbs.append(tok)
             elif self.nkey(tok) is not None:
                 nouns.append(tok)
@@ -758,12 +760,18 @@ class _Coder:
     # -- verbs -----------------------------------------------------------------------------------
 
     def code_verb(self, v: Token) -> _Hit | None:
-        for pat in self.lx.verbs[self.vkey(v)]:
+        for pat in self.lx.verbs.get(self.vkey(v) or "", ()):
             hit = self.match(v, pat)
             if hit is False:
                 continue
             return hit or None
+        if self.jointly(v):
+            return self.match(v, self.lx.joint_action) or None
         return None
+
+    def jointly(self, v: Token) -> bool:
+        """'Kazakhstan and Russia will jointly monitor ...': any action two parties do together."""
+        return v.pos_ == "VERB" and any(c.dep_ == "advmod" and c.lower_ in self.lx.m["joint_adverbs"] for c in v.children)
 
     def match(self, v: Token, pat: _Pat):
         """A hit, None (matched a blocking pattern: no event), or False (no match)."""
@@ -1225,6 +1233,8 @@ class _Coder:
             key = self.vkey(t)
             if key is not None and t is not x and t.dep_ in ("amod", "compound", "acl", "relcl"):
                 key = None        # "protesting supporters": a description, not the goal
+            if self.jointly(t) and not any(p.t for p in lx.verbs.get(key or "", ())):
+                return "COOPERATE", self.lx.joint_action.c, t, None     # "agreed to jointly build"
             if key is not None:
                 for pat in lx.verbs[key]:
                     if pat.kind in _COMPLEMENT_KINDS:
@@ -1301,7 +1311,10 @@ class _Coder:
             gt, gc, gtok, ghit = goal
             hit.words.append(gtok)
             hit.clause.append(gtok)
-            if kind in ("intent", "invite", "plan"):
+            if kind == "invite":
+                # an invitation is an appeal to meet (026); the visit it asks for dates it
+                c = lx.derive_code("appeal", gc) or pat.c
+            elif kind in ("intent", "plan"):
                 if comp_negated and gt in lx.cooperative:
                     t, c = "REJECT", lx.derive_code("reject", gc) or "120"
                 elif gt in lx.conflictual:
@@ -1343,7 +1356,7 @@ class _Coder:
             hit.planned = True
             if goal is None and not (dobj is not None and (dobj.ent_type_ in ("PERSON", "GPE", "ORG") or
                                                            self.collective(dobj) or self._valid(self.actors(dobj)))):
-                c = "030"         # "invited Chinese participation": an offer to cooperate
+                t, c = "AGREE", "030"     # "invited Chinese participation": an offer to cooperate
         hit.t, hit.c = t, c
         hit.m = lx.mode_of(c) if lx.plover_of(c) == t else None
         g = governor if governor is not None else v
@@ -1366,6 +1379,9 @@ class _Coder:
             hit.place = next((x for x in ghit.tgt if x.ent_type_ in ("GPE", "LOC", "FAC")), None) or \
                 next((x for c in ghit.clause for x in c.subtree if x.dep_ == "dobj" and x.ent_type_ == "GPE"), None)
         hit.tgt = tgt
+        # "agreed to open a hub in 2026", "urged them to meet next week": the agreement or the appeal
+        # happened now; only a plan ("plans to visit next year") takes the date of what it plans
+        hit.own_date = kind not in ("plan", "invite")
         hit.sym = _is_sym(lx, t, c, pat.sym) and kind == "intent"
         hit.c = self.refine(hit.c, hit)
         self._modality(g, hit, complement=True)
@@ -1849,11 +1865,11 @@ class _Coder:
     def when(self, hit: _Hit, inherited: DateMention | None, cue: bool):
         """(value, precision, date_from, 'background'|'planned'|None, the mention used)."""
         mention = None
-        for tok in hit.clause:
+        for tok in (hit.clause[:1] if hit.own_date else hit.clause):
             mention = self.clause_date(tok)
             if mention is not None:
                 break
-        if mention is None:
+        if mention is None and not hit.own_date:
             # inside a complement: "invited him to come to visit Kazakhstan next year"
             for tok in hit.clause[1:]:
                 if tok.pos_ in ("VERB", "AUX") and tok.i != hit.trig.i:
