@@ -1727,8 +1727,6 @@ class _Coder:
                 conf *= 0.6
         if srcs and not tgts and not hit.nominal:
             tgts = self._implicit_target(hit, srcs)
-        if srcs or tgts:
-            srcs, tgts = self._localise(hit, srcs, tgts)
         if not srcs and not tgts:
             conf *= 0.6           # PLOVER wants actors: kept (it may be the only report) but weak
         if hit.m == "visit" and srcs and tgts and srcs[0].country and all(
@@ -1736,15 +1734,22 @@ class _Coder:
             return []             # travelling home or at home is not a visit
         # symmetric events: "X and Y met" -> X met Y; a target slot that found no country ("at a
         # meeting of their commission", "in the Arabian Sea") does not outrank the partner
+        mutual = False
         if (hit.sym or hit.trig.lemma_.lower() in lx.m["reciprocal_verbs"]) and len(_distinct(srcs)) >= 2 \
                 and not any(t.country for t in tgts):
             srcs = _distinct(srcs)
+            # "Russia and Ukraine exchanged prisoners": two releases, one each way
+            mutual = hit.t not in lx.symmetric and hit.t in lx.cooperative and hit.c not in lx.symmetric_codes
             srcs, tgts = srcs[:1], [srcs[1]]
         srcs = _distinct(srcs)[:_MAX_PER_TRIGGER]
         tgts = _distinct(tgts)[:_MAX_PER_TRIGGER]
         if hit.sym and len(srcs) >= 2:
             srcs = srcs[:1]
+        if srcs or tgts:
+            srcs, tgts = self._localise(hit, srcs, tgts)
         pairs = [(s, None if _same(s, t) else t) for s in (srcs or [None]) for t in (tgts or [None])]
+        if mutual:
+            pairs.append((tgts[0], srcs[0]))
         pairs = pairs[:_MAX_PER_TRIGGER]
         date_v, prec, date_from, by_date, mention = self.when(hit, inherited, cue)
         status = "reported"
