@@ -915,6 +915,9 @@ class _Coder:
             if x.dep_ == "ccomp" and not any(a.lower_ in ("will", "would", "shall", "could") for a in x.children
                                              if a.dep_ == "aux"):
                 return False
+            if x.lemma_.lower() in self.lx.m["threat_words"] or any(
+                    c.dep_ == "dobj" and c.lemma_.lower() in self.lx.m["threat_words"] for c in x.children):
+                return True       # "warned that Moscow would respond", "... would take all necessary measures"
             goal = self.goal(x)
             return goal is not None and goal[0] in self.lx.conflictual
         if need == "appeal_ask":
