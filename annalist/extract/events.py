@@ -270,6 +270,7 @@ class _Hit:
     past: bool = False                                     # 'previous meetings', 'earlier talks'
     agentless: bool = False                                # a passive with no 'by' agent ('was signed')
     own_date: bool = False                                 # dated by its own verb, not its complement
+    noun_src: bool = False                                 # participants named by the event noun
 
 
 class _Coder:
@@ -1103,7 +1104,7 @@ class _Coder:
             # "the next meeting of the Kazakh–Chinese subcommittee will be held in Kazakhstan"
             src, tgt = self._noun_participants(n, p)
             if src:
-                hit.src, hit.agentless = src, False
+                hit.src, hit.agentless, hit.noun_src = src, False, True
                 hit.tgt = hit.tgt or tgt
                 hit.sym = hit.sym or _is_sym(self.lx, hit.t, hit.c, None)
         return hit
@@ -1722,7 +1723,10 @@ class _Coder:
             return []             # a meeting, or an event noun, that names nobody is not coded
         # "the agreements were signed", "a memorandum signed during the visit": by whom? Only kept as
         # one more report of a named event of the same kind in the document (see find_events)
-        orphan = not srcs and hit.agentless and hit.t in lx.m["agentless_dropped"]
+        agentless = (hit.agentless or _agentless(hit.trig)) and not hit.noun_src and not hit.nominal
+        orphan = not srcs and agentless and (hit.t in lx.m["agentless_dropped"] or not tgts)
+        if not srcs and not tgts and _imperative(hit.trig) and hit.t in lx.m["prompt_types"]:
+            return []             # "Support independent journalism": a prompt, not a report
         if not srcs and not tgts and hit.sym and not hit.agentless and not (hit.src and not self.collective(src_tok)):
             pair = self.doc_pair()   # "the gas agreement was not signed", in a report on two countries
             if pair:
@@ -2127,9 +2131,26 @@ def _antecedent(tok: Token) -> Token | None:
     return None
 
 
+def _agentless(v: Token) -> bool:
+    """A passive verb or participle with no 'by' agent ('was signed', 'a grant agreed in 2022')."""
+    if v.pos_ not in ("VERB", "AUX"):
+        return False
+    kids = list(v.children)
+    passive = any(c.dep_ in ("nsubjpass", "auxpass") for c in kids) or (v.dep_ in ("acl", "amod") and v.tag_ == "VBN")
+    return passive and not any(c.dep_ == "agent" for c in kids)
+
+
+def _imperative(v: Token) -> bool:
+    return v.tag_ == "VB" and v.dep_ == "ROOT" and not any(c.dep_ in ("nsubj", "aux", "nsubjpass") for c in v.children)
+
+
 def _dash_head(tok: Token) -> Token:
     """The noun of a dash compound the small model splits ('a Kazakh–Chinese agreement' parsed as
-    'Kazakh' with 'Chinese agreement' in apposition): the noun."""
+    'Kazakh' with 'Chinese agreement' in apposition; 'a sub-committee' as three objects): the noun."""
+    doc = tok.doc
+    while tok.i + 2 < len(doc) and doc[tok.i + 1].text in _DASHES and doc[tok.i + 2].dep_ == tok.dep_ \
+            and doc[tok.i + 2].head.i == tok.head.i and doc[tok.i + 2].pos_ in ("NOUN", "PROPN"):
+        tok = doc[tok.i + 2]
     if tok.pos_ not in ("PROPN", "ADJ", "NOUN") or tok.i + 2 >= len(tok.doc) or tok.doc[tok.i + 1].text not in _DASHES:
         return tok
     for c in tok.children:
