@@ -63,6 +63,9 @@ _BACKGROUND_DAYS = 14          # a happening that ended this long before publica
 _MAX_PER_TRIGGER = 3           # coordinated actors: at most this many events from one trigger
 _ISO = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
 _WEEK = re.compile(r"^(\d{4})-W(\d{2})$")
+_PART = re.compile(r"^(\d{4})-(H[12]|Q[1-4]|SP|SU|FA|WI)$")     # halves, quarters, seasons
+_PART_MONTHS = {"H1": (1, 6), "H2": (7, 12), "Q1": (1, 3), "Q2": (4, 6), "Q3": (7, 9), "Q4": (10, 12),
+                "SP": (3, 5), "SU": (6, 8), "FA": (9, 11), "WI": (12, 14)}
 _WEEKDAY = re.compile(r"^(on\s+)?(monday|tuesday|wednesday|thursday|friday|saturday|sunday)$", re.IGNORECASE)
 _SCORE = re.compile(r"\b\d{1,2}-\d{1,2}\b(?!-)")
 _SPORTS_VERBS = frozenset({"meet", "beat", "defeat", "attack", "fight", "battle", "clash", "host", "visit", "shoot",
@@ -371,7 +374,7 @@ class _Coder:
         noun ('the 2022 state visit', 'a plan for 2025-2027': not the date of the verb)."""
         owners: dict[int, list[DateMention]] = {}
         for m in dates:
-            if m.type != "DATE" or not m.value or not (_ISO.match(m.value) or _WEEK.match(m.value)):
+            if m.type != "DATE" or not m.value or not (_ISO.match(m.value) or _WEEK.match(m.value) or _PART.match(m.value)):
                 continue
             span = self.sp.char_span(m.start, m.end, alignment_mode="expand")
             if span is None or len(span) == 0:
@@ -731,8 +734,7 @@ class _Coder:
             for a in c.children:
                 if a.dep_ == "aux" and a.lower_ in ("must", "ought"):
                     must = True
-                elif a.dep_ == "aux" and a.lower_ == "should":
-                    should = True
+                # "X said Y should settle ...": an opinion, not an appeal (dev-set guideline)
             inner = c
             if not (must or should) and c.lemma_.lower() in ("have", "need") and c.tag_ != "MD":
                 x = next((g for g in c.children if g.dep_ == "xcomp" and any(a.lower_ == "to" for a in g.children)), None)
@@ -1916,6 +1918,10 @@ class _Coder:
             nxt = date.fromisoformat(mention.value) + timedelta(days=7)
             return nxt.isoformat(), "day", f"text: '{mention.text}' (the next one: the event is planned)", \
                 _date_status(nxt.isoformat(), self.pub), mention
+        if mention is not None and _PART.match(mention.value):
+            # "in the first half of 2026", "in the autumn": the contract's year, the part for the status
+            return mention.value[:4], "year", f"text: '{mention.text}' ({mention.value}){via}", \
+                _date_status(mention.value, self.pub), mention
         if mention is not None:
             return mention.value, _precision(mention.value), f"text: '{mention.text}'{via}", \
                 _date_status(mention.value, self.pub), mention
@@ -2312,6 +2318,11 @@ def _interval(value: str) -> tuple[date, date]:
     y = int(value[:4])
     if len(value) == 4:
         return date(y, 1, 1), date(y, 12, 31)
+    part = _PART.match(value)
+    if part:
+        first, last = _PART_MONTHS[part.group(2)]
+        ly, lm = y + (last - 1) // 12, (last - 1) % 12 + 1
+        return date(y, first, 1), date(ly + (lm == 12), lm % 12 + 1, 1) - timedelta(days=1)
     m = int(value[5:7])
     if len(value) == 7:
         return date(y, m, 1), date(y + (m == 12), m % 12 + 1, 1) - timedelta(days=1)
