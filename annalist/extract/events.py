@@ -853,13 +853,13 @@ class _Coder:
     def _subject_countries(self, v: Token) -> set[str]:
         return {a.country for s in self.subjects(v) for a in self.resolve(s) if a.country}
 
-    def _places(self, v: Token, dobj: Token | None) -> list[Token]:
+    def _places(self, v: Token, dobj: Token | None, extra: tuple[str, ...] = ()) -> list[Token]:
         """Where an action takes place: 'in/at/near X' of the verb or its object, or of the clause
         a participle describes ('a park built by Turkish investors opened in Namangan')."""
         holders = [v] + ([dobj] if dobj is not None else [])
         if v.dep_ in ("acl", "relcl") and v.head.head.pos_ in ("VERB", "AUX"):
             holders.append(v.head.head)
-        return [g for h in holders for p in h.children if p.dep_ == "prep" and p.lower_ in ("in", "at", "near", "into")
+        return [g for h in holders for p in h.children if p.dep_ == "prep" and p.lower_ in ("in", "at", "near", "into", *extra)
                 for g in p.children if g.dep_ == "pobj"]
 
     def _subj_gov(self, s: Token, spec: _Spec) -> bool:
@@ -964,6 +964,9 @@ class _Coder:
             return False
         if need == "free_child":
             return any(c.lower_ in ("free", "go", "loose") for c in kids)
+        if need == "missile_test":  # "fired two ballistic missiles into the sea": a show of force, no victim
+            return any(t.lower_ in self.lx.m["test_words"] for t in v.subtree) or any(
+                self.sp[k].lower_ == "test" for k in range(max(0, v.i - 2), v.i))
         if need == "money_obj":     # "deposited $3 billion with the central bank"
             return dobj is not None and any(t.ent_type_ == "MONEY" for t in dobj.subtree)
         if need == "persona":       # "declared the ambassador persona non grata"
@@ -1089,6 +1092,9 @@ class _Coder:
         words = [v] + [c for c in v.children if c.dep_ == "prt"] + [n]
         if pat.kind == "end":
             t, c = p.end
+            subj = _subject(v, self.lx)
+            if p.t in ("PROTEST", "COERCE") and subj is not None and self.in_class(subj, _Spec(labels=frozenset({"PROTESTERS"}))):
+                t, c = "CONCEDE", "082"   # "farmers ended their blockade": dissent called off
             hit = _Hit(v, words, t, c, self.lx.mode_of(c), 0.7, clause=[v, obj, n])
             return self._act(v, pat, hit, None, passive)
         if p.kind in ("intent", "demand", "appeal"):
@@ -1128,6 +1134,16 @@ class _Coder:
         if pat.reverse:
             hit.src, hit.tgt = hit.tgt, hit.src
         hit.sym = _is_sym(lx, hit.t, hit.c, pat.sym)
+        if hit.m == "host" and dobj is not None:
+            self._hosted(hit, dobj)
+        if hit.t == "ASSAULT":
+            # "bombed a convoy in Balochistan, killing five Chinese engineers": the victims
+            for c in v.children:
+                if c.dep_ in ("advcl", "conj") and c.tag_ == "VBG" and c.lemma_.lower() in lx.m["casualty_verbs"]:
+                    victims = [g for g in c.children if g.dep_ == "dobj" and self._valid(self.actors(g))]
+                    if victims:
+                        hit.tgt, hit.tgt_alt = victims[:1], [hit.tgt] + hit.tgt_alt if hit.tgt else hit.tgt_alt
+                        self.consumed.add(c.i)
         if hit.t == "PROTEST":
             self._purpose(v, hit)
         elif hit.t in ("COERCE",) and dobj is not None and dobj.i != v.head.i:
@@ -1136,6 +1152,25 @@ class _Coder:
         hit.c = self.refine(hit.c, hit)
         self._modality(v, hit)
         return hit
+
+    def _hosted(self, hit: _Hit, n: Token) -> None:
+        """'hosted talks between the Sudanese army and paramilitary delegations' (mediation, 045),
+        'host a summit of Central Asian and EU leaders': the guests are the participants of the
+        meeting noun, which is not coded again."""
+        p = self.noun_pat(n) if self.nkey(n) else None
+        if p is None or p.t != "CONSULT":
+            return
+        src, tgt = self._noun_participants(n, p)
+        guests = src + tgt
+        if not guests:
+            guests = [g for c in n.children if c.dep_ == "prep" and c.lower_ == "of" for g in c.children
+                      if g.dep_ == "pobj"]
+        if not guests:
+            return
+        if src and tgt:
+            hit.c = "045"
+        hit.tgt, hit.tgt_alt = guests, []
+        self.consumed.add(n.i)
 
     def _purpose(self, v: Token, hit: _Hit) -> None:
         """A protest's purpose ('to demand reforms', 'demanding that he resign') refines its code
@@ -1349,7 +1384,9 @@ class _Coder:
         against = None
         if kind in ("demand", "appeal") and comp is not None and t == "REQUEST":
             # "urged voters to unite against the mayor": rally opposition against him
+            # ("urged the Taliban to act against militants" stays an appeal to the Taliban)
             against = next((g for x in comp.subtree if x.dep_ == "prep" and x.lower_ == "against"
+                            and x.head.lemma_.lower() in lx.m["rally_verbs"]
                             for g in x.children if g.dep_ == "pobj" and self.actors(g)), None)
             if against is not None:
                 t, c = "ACCUSE", "113"
@@ -1857,7 +1894,12 @@ class _Coder:
 
     def _clause_country(self, hit: _Hit) -> str | None:
         dobj = next((c for c in hit.trig.children if c.dep_ in ("dobj", "nsubjpass")), None)
-        for t in self._places(hit.trig, dobj):
+        places = self._places(hit.trig, dobj, extra=("outside", "across", "throughout"))
+        places += [g for t in places for p in t.children if p.dep_ == "prep" and p.lower_ in ("in", "at")
+                   for g in p.children if g.dep_ == "pobj"]
+        for t in places:
+            if t.ent_type_ not in ("GPE", "LOC", "FAC"):
+                continue          # a place, not "the Chinese embassy" (whose country is not the crowd's)
             for a in self._valid(self.actors(t)):
                 if a.country and not a.country.startswith("IGO"):
                     return a.country
