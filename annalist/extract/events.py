@@ -1187,9 +1187,12 @@ class _Coder:
                 for t in head.subtree:
                     self.consumed.add(t.i)
                 hit.clause.append(head)
-                if not hit.tgt:
+                if not hit.tgt or all(t.ent_type_ in ("GPE", "LOC", "FAC") for t in hit.tgt):
+                    # "blocked roads into Brussels to protest against the EU–Mercosur deal": the EU
                     slots = ("against", "from", "of", "obj", "by")
-                    hit.tgt = self._targets(head, slots, next((g for g in head.children if g.dep_ == "dobj"), None), False)
+                    found = self._targets(head, slots, next((g for g in head.children if g.dep_ == "dobj"), None), False)
+                    if found:
+                        hit.tgt = [_dash_parts_first(t) for t in found]
 
     def _visit(self, v: Token, pat: _Pat, hit: _Hit, dobj: Token | None):
         """'visited China', 'arrived in Astana on an official visit', 'travelled to Beijing'."""
@@ -1538,6 +1541,12 @@ class _Coder:
         poss = next((c for c in kids if c.dep_ == "poss"), None)
         if poss is not None and not _pronoun(poss, lx):
             src = src or [poss]
+        agent = next((g for c in kids if c.dep_ in ("prep", "agent") and c.lower_ == "by" for g in c.children
+                      if g.dep_ == "pobj"), None)
+        if agent is not None and not src:
+            src = [agent]         # "a visit to Astana by the Turkmen foreign minister", "the killing of X by Y"
+            if p.t in ("ASSAULT", "COERCE") and not tgt:
+                tgt = [g for c in kids if c.dep_ == "prep" and c.lower_ == "of" for g in c.children if g.dep_ == "pobj"][:1]
         if not src and p.t == "CONSULT":
             # "the next meeting of the Kazakh–Chinese trade subcommittee": the joint body's members
             body = next((_dash_head(g) for c in kids if c.dep_ == "prep" and c.lower_ == "of"
@@ -1563,7 +1572,8 @@ class _Coder:
             gov = n.head
         if not src and gov is not None and gov.pos_ in ("VERB", "AUX"):
             s = self.subject(gov)
-            if s is not None and (tgt or s.conjuncts or p.visit or self.collective(s)):
+            if s is not None and (tgt or s.conjuncts or p.visit or self.collective(s) or len(
+                    {a.country for a in self._valid(self.actors(s)) if a.country}) >= 2):
                 src = [s]
                 if not tgt and p.visit:
                     place = self._place_arg(gov, ("in", "to"))
@@ -1580,7 +1590,8 @@ class _Coder:
         if not src or (p.visit and not tgt):
             return None
         hit = _Hit(n, [n], p.t, p.c, p.m, 0.6, src=src, tgt=tgt, clause=[n], nominal=True)
-        if gov is not None and gov.pos_ in ("VERB", "AUX") and (self.modifier(gov) or self.hypothetical(gov)):
+        if gov is not None and gov.pos_ in ("VERB", "AUX") and (self.hypothetical(gov) or (
+                self.modifier(gov) and gov.dep_ not in ("acl", "amod"))):
             return None           # "... could make them finalize talks": the governing clause reports nothing
         if gov is not None and gov.lemma_.lower() in ("be", "pay", "make", "hold", "arrive", "come"):
             hit.clause.append(gov)
@@ -1739,14 +1750,16 @@ class _Coder:
                 if tgts:
                     break
         conf = hit.conf
+        own = {a.country for a in srcs if a.country}
+        if hit.sym and len(own) >= 2 and tgts and all(t.country in own for t in tgts if t.country):
+            tgts = []             # "X and Y agreed a 15% increase in Kazakh exports": the partner, not the topic
         if hit.sym and src_tok is not None and not tgts:
             countries = {a.country for a in srcs if a.country}
-            if len(countries) < 2 and self.collective(src_tok):
+            pair = self.doc_pair() if len(countries) < 2 and self.collective(src_tok) else []
+            if pair:
                 # "the two sides", "both delegations", "the delegations of the two countries"
-                pair = self.doc_pair()
-                if pair:
-                    srcs = list(pair)
-                    conf *= 0.75
+                srcs = list(pair)
+                conf *= 0.75
             elif len(srcs) == 1:
                 # "the foreign ministers of Kazakhstan and China" resolved to one actor
                 start, end = self.phrase(src_tok)
@@ -2177,6 +2190,14 @@ def _antecedent(tok: Token) -> Token | None:
         t = t.head
         steps += 1
     return None
+
+
+def _dash_parts_first(tok: Token) -> Token:
+    """'the EU–Mercosur trade deal' parsed with 'deal' as head: its first named party."""
+    for c in tok.children:
+        if c.dep_ in ("compound", "nmod", "amod") and c.i < tok.i and c.ent_type_ in ("GPE", "ORG", "NORP"):
+            return c
+    return tok
 
 
 def _agentless(v: Token) -> bool:
