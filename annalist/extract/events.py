@@ -879,6 +879,8 @@ class _Coder:
             return dobj is not None
         if need == "place":
             return self._place_arg(v, ("to", "into")) is not None
+        if need == "place_for":     # "left for Bishkek" (not "left for talks")
+            return self._place_arg(v, ("for",)) is not None
         if need == "actor_obj":
             return dobj is not None and (dobj.ent_type_ in _ACTOR_LABELS or bool(self.resolve(dobj)))
         if need == "actor_any":
