@@ -1866,11 +1866,16 @@ class _Coder:
                 if t.dep_ == "poss" or (t.dep_ == "pobj" and t.head.lower_ in self.lx.m["implicit_target_preps"]) \
                         or (t.dep_ in ("compound", "amod") and t.ent_type_ in ("GPE", "NORP", "ORG")):
                     cands.append(t)
+        cands.extend(self._places(v, objs[0] if objs else None))
         for c in kids:
-            if c.dep_ == "prep" and c.lower_ in ("in", "into"):
-                cands.extend(g for g in c.children if g.dep_ == "pobj")
             if c.dep_ in ("xcomp", "advcl") and _infinitive(c):
                 cands.extend(t for t in c.subtree if t.dep_ == "pobj" and t.head.lower_ in ("in", "to", "for", "into"))
+        if hit.t == "THREATEN":
+            # "threatened to block Uzbek trucks unless Tashkent lowered its fees": the one who must yield
+            for t in v.subtree:
+                if t.dep_ == "advcl" and any(m.dep_ == "mark" and m.lower_ in self.lx.m["hypothetical_marks"]
+                                             for m in t.children):
+                    cands.extend(g for g in t.children if g.dep_ in ("nsubj", "nsubjpass"))
         for t in cands:
             if t.ent_type_ in ("DATE", "TIME", "MONEY", "PERCENT", "CARDINAL", "QUANTITY"):
                 continue
@@ -1878,9 +1883,11 @@ class _Coder:
             if found:
                 return found[:1]
         if hit.t in self.lx.m["domestic_types"]:
-            # "freed 16 political prisoners", "accepted protesters' demand": a group at home
+            # "freed 16 political prisoners", "accepted protesters' demand", "suspended the licences of
+            # two private channels": a group at home
             for o in objs[:1]:
-                for t in [o] + [c for c in o.children if c.dep_ == "poss"]:
+                for t in [o] + [c for c in o.children if c.dep_ == "poss"] + [
+                        g for c in o.children if c.dep_ == "prep" and c.lower_ == "of" for g in c.children if g.dep_ == "pobj"]:
                     if not _pronoun(t, self.lx):
                         found = self.resolve(t)
                         if found:
