@@ -1737,8 +1737,14 @@ class _Coder:
         srcs: list[Actor] = []
         for s in hit.src:
             srcs.extend(self.resolve(s))
-        if not srcs and src_tok is not None and _pronoun(src_tok, lx):
+        if not srcs and src_tok is not None and (_pronoun(src_tok, lx) or src_tok.lemma_.lower() in lx.m["documents"]):
+            # "Hungary said it will support", "... said that the protest note demanded": the reporter
             srcs = self._pronoun_fallback(hit.trig)
+        if hit.tgt and all(_pronoun(t, lx) for t in hit.tgt) and hit.trig.dep_ in ("advcl", "conj") \
+                and hit.trig.tag_ == "VBG":
+            head_obj = next((c for c in hit.trig.head.children if c.dep_ == "dobj"), None)
+            if head_obj is not None:
+                hit.tgt = [head_obj]   # "expelled two Belarusian diplomats, accusing them of ...": the diplomats
         tgts: list[Actor] = []
         for group in [hit.tgt] + hit.tgt_alt:
             for t in group:
