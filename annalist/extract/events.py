@@ -708,7 +708,7 @@ class _Coder:
                         or hk in m["plan_passive"] or hk in m["attempt_heads"] or hk in m["failure_verbs"]
                         or hk in m["negative_adjectives"])
         if tok.tag_ == "VBG" and first.dep_ == "pcomp" and first.head.lower_ in m["purpose_preps"] and not (
-                first.head.lower_ == "with" and any(c.dep_ == "nsubj" for c in first.children)):
+                first.head.lower_ == "with" and any(c.dep_ == "nsubj" for c in first.children)) and not _credited(first, self.lx):
             return True           # not "with both sides agreeing to ...": that clause has its own subject
         if tok.dep_ == "acl" and _root_predicate(tok):
             return False
@@ -2215,6 +2215,13 @@ def _dash_parts_first(tok: Token) -> Token:
     return tok
 
 
+def _credited(v: Token, lx: _Lexicon) -> bool:
+    """The deed someone is thanked, praised or blamed for ('thanked Nigeria for evacuating ...'): it
+    happened (it is not a purpose), and its doer is the one thanked."""
+    return v.dep_ == "pcomp" and v.head.lower_ == "for" and v.head.head.lemma_.lower() in lx.m["credit_verbs"] \
+        and any(c.dep_ == "dobj" for c in v.head.head.children)
+
+
 def _agentless(v: Token) -> bool:
     """A passive verb or participle with no 'by' agent ('was signed', 'a grant agreed in 2022')."""
     if v.pos_ not in ("VERB", "AUX"):
@@ -2335,6 +2342,9 @@ def _subject(v: Token, lx: _Lexicon) -> Token | None:
             else:
                 return t.head
         elif t.dep_ == "pcomp":
+            if _credited(t, lx):
+                # "thanked Nigeria for evacuating 230 students": Nigeria did it
+                return next((c for c in t.head.head.children if c.dep_ == "dobj"), None)
             t = t.head.head
         else:
             return None
