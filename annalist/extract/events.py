@@ -299,6 +299,8 @@ class _Coder:
         self._dateline_loc: Location | None | bool = False
         self._doc_place: Location | None | bool = False
         self.orphans: set[str] = set()                    # ids of agentless reports (see build)
+        self.ranker: _TargetRanker | None = _target_ranker()
+        self.trace: dict | None = None                    # event id -> (sources, target candidates), for training
 
     # -- words -----------------------------------------------------------------------------------
 
@@ -1812,6 +1814,12 @@ class _Coder:
         tgts = _distinct(tgts)[:_MAX_PER_TRIGGER]
         if hit.sym and len(srcs) >= 2:
             srcs = srcs[:1]
+        if srcs and (self.ranker is not None or self.trace is not None) and not mutual:
+            cands = self.target_candidates(hit, srcs, tgts)
+            if self.trace is not None:
+                self.trace[f"{self.doc.id}-v{hit.trig.idx}"] = (srcs, cands)
+            if self.ranker is not None and cands:
+                tgts = self.ranker.choose(tgts, cands)
         if srcs or tgts:
             srcs, tgts = self._localise(hit, srcs, tgts)
         pairs = [(s, None if _same(s, t) else t) for s in (srcs or [None]) for t in (tgts or [None])]
@@ -1848,6 +1856,45 @@ class _Coder:
             out.append(ev)
             if orphan:
                 self.orphans.add(ev.id)
+        return out
+
+    def target_candidates(self, hit: _Hit, srcs: list[Actor], chosen: list[Actor]) -> list[tuple[list[Actor], set[str]]]:
+        """Every other actor of the sentence as a possible target, with the features the target
+        ranker reads: the dependency path from the trigger, the event type, the kind of actor,
+        whether the rules chose it (see knowledge/target_ranker.json)."""
+        v = hit.trig
+        sent = v.sent
+        src_spans = [self.phrase(t) for t in hit.src if t is not None]
+        own = {a.country for a in srcs if a.country}
+        chosen_keys = {_actor_key(a) for a in chosen}
+        out: list[tuple[list[Actor], set[str]]] = []
+        seen: set[str] = set()
+        for tok in sent:
+            if tok.pos_ not in ("NOUN", "PROPN") or tok.dep_ in ("compound",) and tok.ent_type_ not in ("GPE", "NORP", "ORG"):
+                continue
+            if any(a <= tok.idx < b for a, b in src_spans) or self.in_quote(tok.idx):
+                continue
+            acts = self._valid(self.actors(tok))
+            if not acts:
+                continue
+            a = acts[0]
+            key = _actor_key(a)
+            if key in seen or (a.country and a.country in own and not hit.t in self.lx.m["domestic_types"]):
+                continue
+            seen.add(key)
+            path = _dep_path(v, tok)
+            kind = "igo" if (a.country or "").startswith("IGO") else "person" if a.role and a.title else (
+                "org" if a.entity_id and a.role not in (None, "GOV") else "state" if a.role == "GOV" else "group")
+            f = {"bias", f"path={path}", f"first={path.split('/')[0]}", f"type={hit.t}", f"kind={kind}",
+                 f"type_first={hit.t}:{path.split('/')[0]}", f"side={'after' if tok.i > v.i else 'before'}",
+                 f"dist={min(abs(tok.i - v.i) // 4, 4)}"}
+            if key in chosen_keys:
+                f.add("rule")
+            if not chosen:
+                f.add("rule_none")
+            if a.country and a.country in own:
+                f.add("same_country")
+            out.append(([a], f))
         return out
 
     def _implicit_target(self, hit: _Hit, srcs: list[Actor]) -> list[Actor]:
@@ -2090,12 +2137,17 @@ class _Coder:
 
 # -- the entry point ---------------------------------------------------------------------------------
 
-def find_events(doc: Document, sp: Doc | None, ents: DocEntities, dates: list[DateMention]) -> list[Event]:
+def find_events(doc: Document, sp: Doc | None, ents: DocEntities, dates: list[DateMention], *,
+                trace: dict | None = None, use_ranker: bool = True) -> list[Event]:
     """The events reported in one document, one per (trigger, source, target) per sentence, with
-    repeats of the same event merged; see the module docstring for the rules."""
+    repeats of the same event merged; see the module docstring for the rules. ``trace`` (a dict)
+    receives each event's target candidates and features, to train the target ranker."""
     if sp is None or not doc.text:
         return []
     coder = _Coder(doc, sp, ents, dates)
+    coder.trace = trace
+    if not use_ranker:
+        coder.ranker = None
     events: list[Event] = []
     text = doc.text
     prev_background: DateMention | None = None    # the earlier happening the previous sentence reported
@@ -2220,6 +2272,67 @@ def _credited(v: Token, lx: _Lexicon) -> bool:
     happened (it is not a purpose), and its doer is the one thanked."""
     return v.dep_ == "pcomp" and v.head.lower_ == "for" and v.head.head.lemma_.lower() in lx.m["credit_verbs"] \
         and any(c.dep_ == "dobj" for c in v.head.head.children)
+
+
+def _dep_path(a: Token, b: Token) -> str:
+    """The dependency path from a to b: the relations up to their common head ('^nsubj'), then down
+    ('dobj', 'prep:to', 'pobj'); at most three steps each way."""
+    up, anc = [], {}
+    t, k = a, 0
+    while True:
+        anc[t.i] = k
+        if t.head.i == t.i or k > 6:
+            break
+        t, k = t.head, k + 1
+    down: list[str] = []
+    t = b
+    while t.i not in anc and t.head.i != t.i and len(down) < 8:
+        down.append(f"prep:{t.lower_}" if t.dep_ == "prep" else t.dep_)
+        t = t.head
+    if t.i not in anc:
+        return "far"
+    s = a
+    while s.i != t.i:
+        up.append(f"^{s.dep_}")
+        s = s.head
+    steps = up[:3] + list(reversed(down))[:3]
+    return "/".join(steps) or "self"
+
+
+@dataclass(frozen=True)
+class _TargetRanker:
+    """A logistic model over target_candidates() features (trained by eval/target_ranker.py on the
+    dev set): it keeps the rules' target unless another candidate is clearly more likely."""
+
+    weights: dict[str, float]
+    switch: float             # a candidate replaces the rules' choice when it scores this much higher
+    accept: float             # with no rule target, a candidate is taken above this probability
+
+    def score(self, feats: set[str]) -> float:
+        import math
+        z = sum(self.weights.get(f, 0.0) for f in feats)
+        return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
+
+    def choose(self, chosen: list[Actor], cands: list[tuple[list[Actor], set[str]]]) -> list[Actor]:
+        scored = sorted(((self.score(f), acts, "rule" in f) for acts, f in cands), key=lambda x: -x[0])
+        best, best_acts, best_is_rule = scored[0]
+        if not chosen:
+            return best_acts if best >= self.accept else chosen
+        rule = max((p for p, _, r in scored if r), default=None)
+        if rule is None or best_is_rule or best < rule + self.switch:
+            return chosen
+        return best_acts
+
+
+@cache
+def _target_ranker() -> _TargetRanker | None:
+    try:
+        raw = load("target_ranker")
+    except Exception:  # noqa: BLE001 - no trained model: the rules alone
+        return None
+    if not raw.get("enabled", True):
+        return None
+    return _TargetRanker(dict(raw["weights"]), float(raw["switch"]), float(raw["accept"]))
 
 
 def _agentless(v: Token) -> bool:
