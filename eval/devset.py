@@ -21,7 +21,8 @@ Matching rules (see the README for the reasons):
   country; a gold actor without a country needs a predicted actor sharing a name word; a gold
   target of null accepts any predicted target (or none). For CONSULT, AGREE and COOPERATE the
   actors may be swapped. Status match = same status. CAMEO accuracy compares the first two digits
-  (the root) over type matches; date accuracy is over type+actor matches whose gold date is set.
+  (the root) over type matches; date accuracy is over type+actor matches whose gold date is set (a
+  gold half, quarter or season also accepts its year: the export contract has no finer value).
 - dates: character spans overlap (gold spans are found in the text: the k-th gold record with a
   given text is its k-th occurrence); value accuracy over span matches.
 - quotes: word-set Jaccard of the quoted text >= 0.6; speaker right when the last word of the gold
@@ -327,6 +328,18 @@ def type_ok(g: dict, p) -> bool:
     return p.plover == g["plover"] and bool(p.negated) == bool(g.get("negated", False))
 
 
+_YEAR_PART = re.compile(r"^(\d{4})-(H[12]|Q[1-4]|SP|SU|FA|WI)$")
+
+
+def event_date_ok(gold: str | None, pred: str | None) -> bool:
+    """Equal; a gold half, quarter or season ("2025-H2", "2025-FA") also accepts its year, since the
+    export contract writes event dates to the day, month or year only."""
+    if pred == gold:
+        return True
+    m = _YEAR_PART.match(gold or "")
+    return bool(m) and pred == m.group(1)
+
+
 def cameo_root_ok(g: dict, p) -> bool:
     return str(p.cameo or "")[:2] == str(g["cameo"])[:2]
 
@@ -399,7 +412,7 @@ class Scores:
     def _events(self, iid, gold, pred) -> None:
         def quality(g, p):
             return (4 * actors_ok(g, p) + 2 * (p.status == g["status"]) + cameo_root_ok(g, p)
-                    + 0.5 * (p.date == g.get("date")))
+                    + 0.5 * event_date_ok(g.get("date"), p.date))
 
         pairs = greedy(gold, pred, type_ok, quality)
         _record(self.events_type, iid, gold, pred, pairs, _show_event, _show_event)
@@ -409,7 +422,7 @@ class Scores:
         _record(self.events_type_actors, iid, gold, pred, pairs, _show_event, _show_event)
         for gi, pi in pairs:
             if gold[gi].get("date"):
-                self.event_date.add(pred[pi].date == gold[gi]["date"])
+                self.event_date.add(event_date_ok(gold[gi]["date"], pred[pi].date))
         pairs = greedy(gold, pred, lambda g, p: type_ok(g, p) and p.status == g["status"], quality)
         _record(self.events_type_status, iid, gold, pred, pairs, _show_event, _show_event)
 

@@ -789,6 +789,16 @@ class _Resolver:
                     claim.extend(range(g.start, j + 1))
                     j = g.start - 1
                     continue
+                owner = self.tt_cover[k]
+                if owner is not None and owner is not t:
+                    # "Georgian Prime Minister's envoy X", "Kazakh President's adviser X": the country of
+                    # the official whose aide X is
+                    od = self._descriptor_left(owner, None)
+                    if d.country is None and od.country is not None:
+                        d.country = od.country
+                    claim.extend(range(od.start, j + 1))
+                    j = od.start - 1
+                    continue
                 if norms[k] in kb.common_heads:
                     ks = k - 1 if k > 0 and norms[k - 1] == "the" else k
                     d.org_ref = (k, k + 1)
@@ -1162,6 +1172,11 @@ class _Resolver:
             head = self.toks[self._head_of(s, self.chunk_at.get(s, s + 1))]
             if g is not None and g.hit.kind in ("DEMONYM",) and g.hit.value and head.left_edge.i <= k:
                 return g.hit.value
+            # "Turkey's development agency TIKA", "Germany's KfW development bank"
+            if k >= 1 and self.norms[k] in ("'s", "'"):
+                g = self.gz_cover[k - 1]
+                if g is not None and g.hit.kind in ("COUNTRY", "CAPITAL") and g.hit.value:
+                    return g.hit.value
         return None
 
     def _gaz_mention(self, g: _Gz) -> _M:
@@ -1192,6 +1207,7 @@ class _Resolver:
                 return []
             m.kind = "ORG"
             m.role, m.title = self._org_role(s, e)
+            m.country = self._possessor_country(s)      # "Turkey's development agency TIKA"
         elif label in ("GPE", "LOC", "FAC"):
             m.kind = "PLACE" if label != "FAC" else "ORG"
             # "the Kazakh city of X", "in the X region of Kazakhstan"

@@ -63,6 +63,9 @@ _BACKGROUND_DAYS = 14          # a happening that ended this long before publica
 _MAX_PER_TRIGGER = 3           # coordinated actors: at most this many events from one trigger
 _ISO = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
 _WEEK = re.compile(r"^(\d{4})-W(\d{2})$")
+_PART = re.compile(r"^(\d{4})-(H[12]|Q[1-4]|SP|SU|FA|WI)$")     # halves, quarters, seasons
+_PART_MONTHS = {"H1": (1, 6), "H2": (7, 12), "Q1": (1, 3), "Q2": (4, 6), "Q3": (7, 9), "Q4": (10, 12),
+                "SP": (3, 5), "SU": (6, 8), "FA": (9, 11), "WI": (12, 14)}
 _WEEKDAY = re.compile(r"^(on\s+)?(monday|tuesday|wednesday|thursday|friday|saturday|sunday)$", re.IGNORECASE)
 _SCORE = re.compile(r"\b\d{1,2}-\d{1,2}\b(?!-)")
 _SPORTS_VERBS = frozenset({"meet", "beat", "defeat", "attack", "fight", "battle", "clash", "host", "visit", "shoot",
@@ -153,6 +156,7 @@ class _Lexicon:
         self.nouns = {lemma: [self._noun(p) for p in pats] for lemma, pats in raw["nouns"].items()}
         self.codes = cameo["codes"]
         self.future_as_intent = bool(raw.get("future_as_intent", True))
+        self.joint_action = self._pat(raw["joint_action"])
 
     @staticmethod
     def _spec(items) -> _Spec:
@@ -268,6 +272,8 @@ class _Hit:
     place: Token | None = None                           # the visited place of a planned visit
     past: bool = False                                     # 'previous meetings', 'earlier talks'
     agentless: bool = False                                # a passive with no 'by' agent ('was signed')
+    own_date: bool = False                                 # dated by its own verb, not its complement
+    noun_src: bool = False                                 # participants named by the event noun
 
 
 class _Coder:
@@ -293,6 +299,8 @@ class _Coder:
         self._dateline_loc: Location | None | bool = False
         self._doc_place: Location | None | bool = False
         self.orphans: set[str] = set()                    # ids of agentless reports (see build)
+        self.ranker: _TargetRanker | None = _target_ranker()
+        self.trace: dict | None = None                    # event id -> (sources, target candidates), for training
 
     # -- words -----------------------------------------------------------------------------------
 
@@ -368,7 +376,7 @@ class _Coder:
         noun ('the 2022 state visit', 'a plan for 2025-2027': not the date of the verb)."""
         owners: dict[int, list[DateMention]] = {}
         for m in dates:
-            if m.type != "DATE" or not m.value or not (_ISO.match(m.value) or _WEEK.match(m.value)):
+            if m.type != "DATE" or not m.value or not (_ISO.match(m.value) or _WEEK.match(m.value) or _PART.match(m.value)):
                 continue
             span = self.sp.char_span(m.start, m.end, alignment_mode="expand")
             if span is None or len(span) == 0:
@@ -601,7 +609,7 @@ class _Coder:
         nouns: list[Token] = []
         speech: list[Token] = []
         for tok in sent:
-            if self.vkey(tok) is not None:
+            if self.vkey(tok) is not None or self.jointly(tok):
                 verbs.append(tok)
             elif self.nkey(tok) is not None:
                 nouns.append(tok)
@@ -702,7 +710,7 @@ class _Coder:
                         or hk in m["plan_passive"] or hk in m["attempt_heads"] or hk in m["failure_verbs"]
                         or hk in m["negative_adjectives"])
         if tok.tag_ == "VBG" and first.dep_ == "pcomp" and first.head.lower_ in m["purpose_preps"] and not (
-                first.head.lower_ == "with" and any(c.dep_ == "nsubj" for c in first.children)):
+                first.head.lower_ == "with" and any(c.dep_ == "nsubj" for c in first.children)) and not _credited(first, self.lx):
             return True           # not "with both sides agreeing to ...": that clause has its own subject
         if tok.dep_ == "acl" and _root_predicate(tok):
             return False
@@ -728,8 +736,7 @@ class _Coder:
             for a in c.children:
                 if a.dep_ == "aux" and a.lower_ in ("must", "ought"):
                     must = True
-                elif a.dep_ == "aux" and a.lower_ == "should":
-                    should = True
+                # "X said Y should settle ...": an opinion, not an appeal (dev-set guideline)
             inner = c
             if not (must or should) and c.lemma_.lower() in ("have", "need") and c.tag_ != "MD":
                 x = next((g for g in c.children if g.dep_ == "xcomp" and any(a.lower_ == "to" for a in g.children)), None)
@@ -758,12 +765,18 @@ class _Coder:
     # -- verbs -----------------------------------------------------------------------------------
 
     def code_verb(self, v: Token) -> _Hit | None:
-        for pat in self.lx.verbs[self.vkey(v)]:
+        for pat in self.lx.verbs.get(self.vkey(v) or "", ()):
             hit = self.match(v, pat)
             if hit is False:
                 continue
             return hit or None
+        if self.jointly(v):
+            return self.match(v, self.lx.joint_action) or None
         return None
+
+    def jointly(self, v: Token) -> bool:
+        """'Kazakhstan and Russia will jointly monitor ...': any action two parties do together."""
+        return v.pos_ == "VERB" and any(c.dep_ == "advmod" and c.lower_ in self.lx.m["joint_adverbs"] for c in v.children)
 
     def match(self, v: Token, pat: _Pat):
         """A hit, None (matched a blocking pattern: no event), or False (no match)."""
@@ -842,13 +855,13 @@ class _Coder:
     def _subject_countries(self, v: Token) -> set[str]:
         return {a.country for s in self.subjects(v) for a in self.resolve(s) if a.country}
 
-    def _places(self, v: Token, dobj: Token | None) -> list[Token]:
+    def _places(self, v: Token, dobj: Token | None, extra: tuple[str, ...] = ()) -> list[Token]:
         """Where an action takes place: 'in/at/near X' of the verb or its object, or of the clause
         a participle describes ('a park built by Turkish investors opened in Namangan')."""
         holders = [v] + ([dobj] if dobj is not None else [])
         if v.dep_ in ("acl", "relcl") and v.head.head.pos_ in ("VERB", "AUX"):
             holders.append(v.head.head)
-        return [g for h in holders for p in h.children if p.dep_ == "prep" and p.lower_ in ("in", "at", "near", "into")
+        return [g for h in holders for p in h.children if p.dep_ == "prep" and p.lower_ in ("in", "at", "near", "into", *extra)
                 for g in p.children if g.dep_ == "pobj"]
 
     def _subj_gov(self, s: Token, spec: _Spec) -> bool:
@@ -868,6 +881,8 @@ class _Coder:
             return dobj is not None
         if need == "place":
             return self._place_arg(v, ("to", "into")) is not None
+        if need == "place_for":     # "left for Bishkek" (not "left for talks")
+            return self._place_arg(v, ("for",)) is not None
         if need == "actor_obj":
             return dobj is not None and (dobj.ent_type_ in _ACTOR_LABELS or bool(self.resolve(dobj)))
         if need == "actor_any":
@@ -907,6 +922,9 @@ class _Coder:
             if x.dep_ == "ccomp" and not any(a.lower_ in ("will", "would", "shall", "could") for a in x.children
                                              if a.dep_ == "aux"):
                 return False
+            if x.lemma_.lower() in self.lx.m["threat_words"] or any(
+                    c.dep_ == "dobj" and c.lemma_.lower() in self.lx.m["threat_words"] for c in x.children):
+                return True       # "warned that Moscow would respond", "... would take all necessary measures"
             goal = self.goal(x)
             return goal is not None and goal[0] in self.lx.conflictual
         if need == "appeal_ask":
@@ -950,6 +968,9 @@ class _Coder:
             return False
         if need == "free_child":
             return any(c.lower_ in ("free", "go", "loose") for c in kids)
+        if need == "missile_test":  # "fired two ballistic missiles into the sea": a show of force, no victim
+            return any(t.lower_ in self.lx.m["test_words"] for t in v.subtree) or any(
+                self.sp[k].lower_ == "test" for k in range(max(0, v.i - 2), v.i))
         if need == "money_obj":     # "deposited $3 billion with the central bank"
             return dobj is not None and any(t.ent_type_ == "MONEY" for t in dobj.subtree)
         if need == "persona":       # "declared the ambassador persona non grata"
@@ -1075,6 +1096,9 @@ class _Coder:
         words = [v] + [c for c in v.children if c.dep_ == "prt"] + [n]
         if pat.kind == "end":
             t, c = p.end
+            subj = _subject(v, self.lx)
+            if p.t in ("PROTEST", "COERCE") and subj is not None and self.in_class(subj, _Spec(labels=frozenset({"PROTESTERS"}))):
+                t, c = "CONCEDE", "082"   # "farmers ended their blockade": dissent called off
             hit = _Hit(v, words, t, c, self.lx.mode_of(c), 0.7, clause=[v, obj, n])
             return self._act(v, pat, hit, None, passive)
         if p.kind in ("intent", "demand", "appeal"):
@@ -1092,7 +1116,7 @@ class _Coder:
             # "the next meeting of the Kazakh–Chinese subcommittee will be held in Kazakhstan"
             src, tgt = self._noun_participants(n, p)
             if src:
-                hit.src, hit.agentless = src, False
+                hit.src, hit.agentless, hit.noun_src = src, False, True
                 hit.tgt = hit.tgt or tgt
                 hit.sym = hit.sym or _is_sym(self.lx, hit.t, hit.c, None)
         return hit
@@ -1114,6 +1138,16 @@ class _Coder:
         if pat.reverse:
             hit.src, hit.tgt = hit.tgt, hit.src
         hit.sym = _is_sym(lx, hit.t, hit.c, pat.sym)
+        if hit.m == "host" and dobj is not None:
+            self._hosted(hit, dobj)
+        if hit.t == "ASSAULT":
+            # "bombed a convoy in Balochistan, killing five Chinese engineers": the victims
+            for c in v.children:
+                if c.dep_ in ("advcl", "conj") and c.tag_ == "VBG" and c.lemma_.lower() in lx.m["casualty_verbs"]:
+                    victims = [g for g in c.children if g.dep_ == "dobj" and self._valid(self.actors(g))]
+                    if victims:
+                        hit.tgt, hit.tgt_alt = victims[:1], [hit.tgt] + hit.tgt_alt if hit.tgt else hit.tgt_alt
+                        self.consumed.add(c.i)
         if hit.t == "PROTEST":
             self._purpose(v, hit)
         elif hit.t in ("COERCE",) and dobj is not None and dobj.i != v.head.i:
@@ -1122,6 +1156,25 @@ class _Coder:
         hit.c = self.refine(hit.c, hit)
         self._modality(v, hit)
         return hit
+
+    def _hosted(self, hit: _Hit, n: Token) -> None:
+        """'hosted talks between the Sudanese army and paramilitary delegations' (mediation, 045),
+        'host a summit of Central Asian and EU leaders': the guests are the participants of the
+        meeting noun, which is not coded again."""
+        p = self.noun_pat(n) if self.nkey(n) else None
+        if p is None or p.t != "CONSULT":
+            return
+        src, tgt = self._noun_participants(n, p)
+        guests = src + tgt
+        if not guests:
+            guests = [g for c in n.children if c.dep_ == "prep" and c.lower_ == "of" for g in c.children
+                      if g.dep_ == "pobj"]
+        if not guests:
+            return
+        if src and tgt:
+            hit.c = "045"
+        hit.tgt, hit.tgt_alt = guests, []
+        self.consumed.add(n.i)
 
     def _purpose(self, v: Token, hit: _Hit) -> None:
         """A protest's purpose ('to demand reforms', 'demanding that he resign') refines its code
@@ -1138,9 +1191,12 @@ class _Coder:
                 for t in head.subtree:
                     self.consumed.add(t.i)
                 hit.clause.append(head)
-                if not hit.tgt:
+                if not hit.tgt or all(t.ent_type_ in ("GPE", "LOC", "FAC") for t in hit.tgt):
+                    # "blocked roads into Brussels to protest against the EU–Mercosur deal": the EU
                     slots = ("against", "from", "of", "obj", "by")
-                    hit.tgt = self._targets(head, slots, next((g for g in head.children if g.dep_ == "dobj"), None), False)
+                    found = self._targets(head, slots, next((g for g in head.children if g.dep_ == "dobj"), None), False)
+                    if found:
+                        hit.tgt = [_dash_parts_first(t) for t in found]
 
     def _visit(self, v: Token, pat: _Pat, hit: _Hit, dobj: Token | None):
         """'visited China', 'arrived in Astana on an official visit', 'travelled to Beijing'."""
@@ -1225,6 +1281,8 @@ class _Coder:
             key = self.vkey(t)
             if key is not None and t is not x and t.dep_ in ("amod", "compound", "acl", "relcl"):
                 key = None        # "protesting supporters": a description, not the goal
+            if self.jointly(t) and not any(p.t for p in lx.verbs.get(key or "", ())):
+                return "COOPERATE", self.lx.joint_action.c, t, None     # "agreed to jointly build"
             if key is not None:
                 for pat in lx.verbs[key]:
                     if pat.kind in _COMPLEMENT_KINDS:
@@ -1301,7 +1359,10 @@ class _Coder:
             gt, gc, gtok, ghit = goal
             hit.words.append(gtok)
             hit.clause.append(gtok)
-            if kind in ("intent", "invite", "plan"):
+            if kind == "invite":
+                # an invitation is an appeal to meet (026); the visit it asks for dates it
+                c = lx.derive_code("appeal", gc) or pat.c
+            elif kind in ("intent", "plan"):
                 if comp_negated and gt in lx.cooperative:
                     t, c = "REJECT", lx.derive_code("reject", gc) or "120"
                 elif gt in lx.conflictual:
@@ -1330,7 +1391,9 @@ class _Coder:
         against = None
         if kind in ("demand", "appeal") and comp is not None and t == "REQUEST":
             # "urged voters to unite against the mayor": rally opposition against him
+            # ("urged the Taliban to act against militants" stays an appeal to the Taliban)
             against = next((g for x in comp.subtree if x.dep_ == "prep" and x.lower_ == "against"
+                            and x.head.lemma_.lower() in lx.m["rally_verbs"]
                             for g in x.children if g.dep_ == "pobj" and self.actors(g)), None)
             if against is not None:
                 t, c = "ACCUSE", "113"
@@ -1343,7 +1406,7 @@ class _Coder:
             hit.planned = True
             if goal is None and not (dobj is not None and (dobj.ent_type_ in ("PERSON", "GPE", "ORG") or
                                                            self.collective(dobj) or self._valid(self.actors(dobj)))):
-                c = "030"         # "invited Chinese participation": an offer to cooperate
+                t, c = "AGREE", "030"     # "invited Chinese participation": an offer to cooperate
         hit.t, hit.c = t, c
         hit.m = lx.mode_of(c) if lx.plover_of(c) == t else None
         g = governor if governor is not None else v
@@ -1366,6 +1429,9 @@ class _Coder:
             hit.place = next((x for x in ghit.tgt if x.ent_type_ in ("GPE", "LOC", "FAC")), None) or \
                 next((x for c in ghit.clause for x in c.subtree if x.dep_ == "dobj" and x.ent_type_ == "GPE"), None)
         hit.tgt = tgt
+        # "agreed to open a hub in 2026", "urged them to meet next week": the agreement or the appeal
+        # happened now; only a plan ("plans to visit next year") takes the date of what it plans
+        hit.own_date = kind not in ("plan", "invite")
         hit.sym = _is_sym(lx, t, c, pat.sym) and kind == "intent"
         hit.c = self.refine(hit.c, hit)
         self._modality(g, hit, complement=True)
@@ -1479,6 +1545,12 @@ class _Coder:
         poss = next((c for c in kids if c.dep_ == "poss"), None)
         if poss is not None and not _pronoun(poss, lx):
             src = src or [poss]
+        agent = next((g for c in kids if c.dep_ in ("prep", "agent") and c.lower_ == "by" for g in c.children
+                      if g.dep_ == "pobj"), None)
+        if agent is not None and not src:
+            src = [agent]         # "a visit to Astana by the Turkmen foreign minister", "the killing of X by Y"
+            if p.t in ("ASSAULT", "COERCE") and not tgt:
+                tgt = [g for c in kids if c.dep_ == "prep" and c.lower_ == "of" for g in c.children if g.dep_ == "pobj"][:1]
         if not src and p.t == "CONSULT":
             # "the next meeting of the Kazakh–Chinese trade subcommittee": the joint body's members
             body = next((_dash_head(g) for c in kids if c.dep_ == "prep" and c.lower_ == "of"
@@ -1504,7 +1576,8 @@ class _Coder:
             gov = n.head
         if not src and gov is not None and gov.pos_ in ("VERB", "AUX"):
             s = self.subject(gov)
-            if s is not None and (tgt or s.conjuncts or p.visit or self.collective(s)):
+            if s is not None and (tgt or s.conjuncts or p.visit or self.collective(s) or len(
+                    {a.country for a in self._valid(self.actors(s)) if a.country}) >= 2):
                 src = [s]
                 if not tgt and p.visit:
                     place = self._place_arg(gov, ("in", "to"))
@@ -1521,7 +1594,8 @@ class _Coder:
         if not src or (p.visit and not tgt):
             return None
         hit = _Hit(n, [n], p.t, p.c, p.m, 0.6, src=src, tgt=tgt, clause=[n], nominal=True)
-        if gov is not None and gov.pos_ in ("VERB", "AUX") and (self.modifier(gov) or self.hypothetical(gov)):
+        if gov is not None and gov.pos_ in ("VERB", "AUX") and (self.hypothetical(gov) or (
+                self.modifier(gov) and gov.dep_ not in ("acl", "amod"))):
             return None           # "... could make them finalize talks": the governing clause reports nothing
         if gov is not None and gov.lemma_.lower() in ("be", "pay", "make", "hold", "arrive", "come"):
             hit.clause.append(gov)
@@ -1665,8 +1739,14 @@ class _Coder:
         srcs: list[Actor] = []
         for s in hit.src:
             srcs.extend(self.resolve(s))
-        if not srcs and src_tok is not None and _pronoun(src_tok, lx):
+        if not srcs and src_tok is not None and (_pronoun(src_tok, lx) or src_tok.lemma_.lower() in lx.m["documents"]):
+            # "Hungary said it will support", "... said that the protest note demanded": the reporter
             srcs = self._pronoun_fallback(hit.trig)
+        if hit.tgt and all(_pronoun(t, lx) for t in hit.tgt) and hit.trig.dep_ in ("advcl", "conj") \
+                and hit.trig.tag_ == "VBG":
+            head_obj = next((c for c in hit.trig.head.children if c.dep_ == "dobj"), None)
+            if head_obj is not None:
+                hit.tgt = [head_obj]   # "expelled two Belarusian diplomats, accusing them of ...": the diplomats
         tgts: list[Actor] = []
         for group in [hit.tgt] + hit.tgt_alt:
             for t in group:
@@ -1680,14 +1760,16 @@ class _Coder:
                 if tgts:
                     break
         conf = hit.conf
+        own = {a.country for a in srcs if a.country}
+        if hit.sym and len(own) >= 2 and tgts and all(t.country in own for t in tgts if t.country):
+            tgts = []             # "X and Y agreed a 15% increase in Kazakh exports": the partner, not the topic
         if hit.sym and src_tok is not None and not tgts:
             countries = {a.country for a in srcs if a.country}
-            if len(countries) < 2 and self.collective(src_tok):
+            pair = self.doc_pair() if len(countries) < 2 and self.collective(src_tok) else []
+            if pair:
                 # "the two sides", "both delegations", "the delegations of the two countries"
-                pair = self.doc_pair()
-                if pair:
-                    srcs = list(pair)
-                    conf *= 0.75
+                srcs = list(pair)
+                conf *= 0.75
             elif len(srcs) == 1:
                 # "the foreign ministers of Kazakhstan and China" resolved to one actor
                 start, end = self.phrase(src_tok)
@@ -1703,7 +1785,10 @@ class _Coder:
             return []             # a meeting, or an event noun, that names nobody is not coded
         # "the agreements were signed", "a memorandum signed during the visit": by whom? Only kept as
         # one more report of a named event of the same kind in the document (see find_events)
-        orphan = not srcs and hit.agentless and hit.t in lx.m["agentless_dropped"]
+        agentless = (hit.agentless or _agentless(hit.trig)) and not hit.noun_src and not hit.nominal
+        orphan = not srcs and agentless and (hit.t in lx.m["agentless_dropped"] or not tgts)
+        if not srcs and not tgts and _imperative(hit.trig) and hit.t in lx.m["prompt_types"]:
+            return []             # "Support independent journalism": a prompt, not a report
         if not srcs and not tgts and hit.sym and not hit.agentless and not (hit.src and not self.collective(src_tok)):
             pair = self.doc_pair()   # "the gas agreement was not signed", in a report on two countries
             if pair:
@@ -1711,8 +1796,6 @@ class _Coder:
                 conf *= 0.6
         if srcs and not tgts and not hit.nominal:
             tgts = self._implicit_target(hit, srcs)
-        if srcs or tgts:
-            srcs, tgts = self._localise(hit, srcs, tgts)
         if not srcs and not tgts:
             conf *= 0.6           # PLOVER wants actors: kept (it may be the only report) but weak
         if hit.m == "visit" and srcs and tgts and srcs[0].country and all(
@@ -1720,15 +1803,28 @@ class _Coder:
             return []             # travelling home or at home is not a visit
         # symmetric events: "X and Y met" -> X met Y; a target slot that found no country ("at a
         # meeting of their commission", "in the Arabian Sea") does not outrank the partner
+        mutual = False
         if (hit.sym or hit.trig.lemma_.lower() in lx.m["reciprocal_verbs"]) and len(_distinct(srcs)) >= 2 \
                 and not any(t.country for t in tgts):
             srcs = _distinct(srcs)
+            # "Russia and Ukraine exchanged prisoners": two releases, one each way
+            mutual = hit.t not in lx.symmetric and hit.t in lx.cooperative and hit.c not in lx.symmetric_codes
             srcs, tgts = srcs[:1], [srcs[1]]
         srcs = _distinct(srcs)[:_MAX_PER_TRIGGER]
         tgts = _distinct(tgts)[:_MAX_PER_TRIGGER]
         if hit.sym and len(srcs) >= 2:
             srcs = srcs[:1]
+        if srcs and (self.ranker is not None or self.trace is not None) and not mutual:
+            cands = self.target_candidates(hit, srcs, tgts)
+            if self.trace is not None:
+                self.trace[f"{self.doc.id}-v{hit.trig.idx}"] = (srcs, cands)
+            if self.ranker is not None and cands:
+                tgts = self.ranker.choose(tgts, cands)
+        if srcs or tgts:
+            srcs, tgts = self._localise(hit, srcs, tgts)
         pairs = [(s, None if _same(s, t) else t) for s in (srcs or [None]) for t in (tgts or [None])]
+        if mutual:
+            pairs.append((tgts[0], srcs[0]))
         pairs = pairs[:_MAX_PER_TRIGGER]
         date_v, prec, date_from, by_date, mention = self.when(hit, inherited, cue)
         status = "reported"
@@ -1762,6 +1858,45 @@ class _Coder:
                 self.orphans.add(ev.id)
         return out
 
+    def target_candidates(self, hit: _Hit, srcs: list[Actor], chosen: list[Actor]) -> list[tuple[list[Actor], set[str]]]:
+        """Every other actor of the sentence as a possible target, with the features the target
+        ranker reads: the dependency path from the trigger, the event type, the kind of actor,
+        whether the rules chose it (see knowledge/target_ranker.json)."""
+        v = hit.trig
+        sent = v.sent
+        src_spans = [self.phrase(t) for t in hit.src if t is not None]
+        own = {a.country for a in srcs if a.country}
+        chosen_keys = {_actor_key(a) for a in chosen}
+        out: list[tuple[list[Actor], set[str]]] = []
+        seen: set[str] = set()
+        for tok in sent:
+            if tok.pos_ not in ("NOUN", "PROPN") or tok.dep_ in ("compound",) and tok.ent_type_ not in ("GPE", "NORP", "ORG"):
+                continue
+            if any(a <= tok.idx < b for a, b in src_spans) or self.in_quote(tok.idx):
+                continue
+            acts = self._valid(self.actors(tok))
+            if not acts:
+                continue
+            a = acts[0]
+            key = _actor_key(a)
+            if key in seen or (a.country and a.country in own and not hit.t in self.lx.m["domestic_types"]):
+                continue
+            seen.add(key)
+            path = _dep_path(v, tok)
+            kind = "igo" if (a.country or "").startswith("IGO") else "person" if a.role and a.title else (
+                "org" if a.entity_id and a.role not in (None, "GOV") else "state" if a.role == "GOV" else "group")
+            f = {"bias", f"path={path}", f"first={path.split('/')[0]}", f"type={hit.t}", f"kind={kind}",
+                 f"type_first={hit.t}:{path.split('/')[0]}", f"side={'after' if tok.i > v.i else 'before'}",
+                 f"dist={min(abs(tok.i - v.i) // 4, 4)}"}
+            if key in chosen_keys:
+                f.add("rule")
+            if not chosen:
+                f.add("rule_none")
+            if a.country and a.country in own:
+                f.add("same_country")
+            out.append(([a], f))
+        return out
+
     def _implicit_target(self, hit: _Hit, srcs: list[Actor]) -> list[Actor]:
         """No target slot of the pattern held an actor: the indirect object ('give Armenia €145
         million'), then an actor of another country inside the object phrase ('ratified a Kazakh–Chinese
@@ -1784,11 +1919,16 @@ class _Coder:
                 if t.dep_ == "poss" or (t.dep_ == "pobj" and t.head.lower_ in self.lx.m["implicit_target_preps"]) \
                         or (t.dep_ in ("compound", "amod") and t.ent_type_ in ("GPE", "NORP", "ORG")):
                     cands.append(t)
+        cands.extend(self._places(v, objs[0] if objs else None))
         for c in kids:
-            if c.dep_ == "prep" and c.lower_ in ("in", "into"):
-                cands.extend(g for g in c.children if g.dep_ == "pobj")
             if c.dep_ in ("xcomp", "advcl") and _infinitive(c):
                 cands.extend(t for t in c.subtree if t.dep_ == "pobj" and t.head.lower_ in ("in", "to", "for", "into"))
+        if hit.t == "THREATEN":
+            # "threatened to block Uzbek trucks unless Tashkent lowered its fees": the one who must yield
+            for t in v.subtree:
+                if t.dep_ == "advcl" and any(m.dep_ == "mark" and m.lower_ in self.lx.m["hypothetical_marks"]
+                                             for m in t.children):
+                    cands.extend(g for g in t.children if g.dep_ in ("nsubj", "nsubjpass"))
         for t in cands:
             if t.ent_type_ in ("DATE", "TIME", "MONEY", "PERCENT", "CARDINAL", "QUANTITY"):
                 continue
@@ -1796,9 +1936,11 @@ class _Coder:
             if found:
                 return found[:1]
         if hit.t in self.lx.m["domestic_types"]:
-            # "freed 16 political prisoners", "accepted protesters' demand": a group at home
+            # "freed 16 political prisoners", "accepted protesters' demand", "suspended the licences of
+            # two private channels": a group at home
             for o in objs[:1]:
-                for t in [o] + [c for c in o.children if c.dep_ == "poss"]:
+                for t in [o] + [c for c in o.children if c.dep_ == "poss"] + [
+                        g for c in o.children if c.dep_ == "prep" and c.lower_ == "of" for g in c.children if g.dep_ == "pobj"]:
                     if not _pronoun(t, self.lx):
                         found = self.resolve(t)
                         if found:
@@ -1827,7 +1969,12 @@ class _Coder:
 
     def _clause_country(self, hit: _Hit) -> str | None:
         dobj = next((c for c in hit.trig.children if c.dep_ in ("dobj", "nsubjpass")), None)
-        for t in self._places(hit.trig, dobj):
+        places = self._places(hit.trig, dobj, extra=("outside", "across", "throughout"))
+        places += [g for t in places for p in t.children if p.dep_ == "prep" and p.lower_ in ("in", "at")
+                   for g in p.children if g.dep_ == "pobj"]
+        for t in places:
+            if t.ent_type_ not in ("GPE", "LOC", "FAC"):
+                continue          # a place, not "the Chinese embassy" (whose country is not the crowd's)
             for a in self._valid(self.actors(t)):
                 if a.country and not a.country.startswith("IGO"):
                     return a.country
@@ -1849,11 +1996,11 @@ class _Coder:
     def when(self, hit: _Hit, inherited: DateMention | None, cue: bool):
         """(value, precision, date_from, 'background'|'planned'|None, the mention used)."""
         mention = None
-        for tok in hit.clause:
+        for tok in (hit.clause[:1] if hit.own_date else hit.clause):
             mention = self.clause_date(tok)
             if mention is not None:
                 break
-        if mention is None:
+        if mention is None and not hit.own_date:
             # inside a complement: "invited him to come to visit Kazakhstan next year"
             for tok in hit.clause[1:]:
                 if tok.pos_ in ("VERB", "AUX") and tok.i != hit.trig.i:
@@ -1888,6 +2035,10 @@ class _Coder:
             nxt = date.fromisoformat(mention.value) + timedelta(days=7)
             return nxt.isoformat(), "day", f"text: '{mention.text}' (the next one: the event is planned)", \
                 _date_status(nxt.isoformat(), self.pub), mention
+        if mention is not None and _PART.match(mention.value):
+            # "in the first half of 2026", "in the autumn": the contract's year, the part for the status
+            return mention.value[:4], "year", f"text: '{mention.text}' ({mention.value}){via}", \
+                _date_status(mention.value, self.pub), mention
         if mention is not None:
             return mention.value, _precision(mention.value), f"text: '{mention.text}'{via}", \
                 _date_status(mention.value, self.pub), mention
@@ -1986,12 +2137,17 @@ class _Coder:
 
 # -- the entry point ---------------------------------------------------------------------------------
 
-def find_events(doc: Document, sp: Doc | None, ents: DocEntities, dates: list[DateMention]) -> list[Event]:
+def find_events(doc: Document, sp: Doc | None, ents: DocEntities, dates: list[DateMention], *,
+                trace: dict | None = None, use_ranker: bool = True) -> list[Event]:
     """The events reported in one document, one per (trigger, source, target) per sentence, with
-    repeats of the same event merged; see the module docstring for the rules."""
+    repeats of the same event merged; see the module docstring for the rules. ``trace`` (a dict)
+    receives each event's target candidates and features, to train the target ranker."""
     if sp is None or not doc.text:
         return []
     coder = _Coder(doc, sp, ents, dates)
+    coder.trace = trace
+    if not use_ranker:
+        coder.ranker = None
     events: list[Event] = []
     text = doc.text
     prev_background: DateMention | None = None    # the earlier happening the previous sentence reported
@@ -2103,9 +2259,102 @@ def _antecedent(tok: Token) -> Token | None:
     return None
 
 
+def _dash_parts_first(tok: Token) -> Token:
+    """'the EU–Mercosur trade deal' parsed with 'deal' as head: its first named party."""
+    for c in tok.children:
+        if c.dep_ in ("compound", "nmod", "amod") and c.i < tok.i and c.ent_type_ in ("GPE", "ORG", "NORP"):
+            return c
+    return tok
+
+
+def _credited(v: Token, lx: _Lexicon) -> bool:
+    """The deed someone is thanked, praised or blamed for ('thanked Nigeria for evacuating ...'): it
+    happened (it is not a purpose), and its doer is the one thanked."""
+    return v.dep_ == "pcomp" and v.head.lower_ == "for" and v.head.head.lemma_.lower() in lx.m["credit_verbs"] \
+        and any(c.dep_ == "dobj" for c in v.head.head.children)
+
+
+def _dep_path(a: Token, b: Token) -> str:
+    """The dependency path from a to b: the relations up to their common head ('^nsubj'), then down
+    ('dobj', 'prep:to', 'pobj'); at most three steps each way."""
+    up, anc = [], {}
+    t, k = a, 0
+    while True:
+        anc[t.i] = k
+        if t.head.i == t.i or k > 6:
+            break
+        t, k = t.head, k + 1
+    down: list[str] = []
+    t = b
+    while t.i not in anc and t.head.i != t.i and len(down) < 8:
+        down.append(f"prep:{t.lower_}" if t.dep_ == "prep" else t.dep_)
+        t = t.head
+    if t.i not in anc:
+        return "far"
+    s = a
+    while s.i != t.i:
+        up.append(f"^{s.dep_}")
+        s = s.head
+    steps = up[:3] + list(reversed(down))[:3]
+    return "/".join(steps) or "self"
+
+
+@dataclass(frozen=True)
+class _TargetRanker:
+    """A logistic model over target_candidates() features (trained by eval/target_ranker.py on the
+    dev set): it keeps the rules' target unless another candidate is clearly more likely."""
+
+    weights: dict[str, float]
+    switch: float             # a candidate replaces the rules' choice when it scores this much higher
+    accept: float             # with no rule target, a candidate is taken above this probability
+
+    def score(self, feats: set[str]) -> float:
+        import math
+        z = sum(self.weights.get(f, 0.0) for f in feats)
+        return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
+
+    def choose(self, chosen: list[Actor], cands: list[tuple[list[Actor], set[str]]]) -> list[Actor]:
+        scored = sorted(((self.score(f), acts, "rule" in f) for acts, f in cands), key=lambda x: -x[0])
+        best, best_acts, best_is_rule = scored[0]
+        if not chosen:
+            return best_acts if best >= self.accept else chosen
+        rule = max((p for p, _, r in scored if r), default=None)
+        if rule is None or best_is_rule or best < rule + self.switch:
+            return chosen
+        return best_acts
+
+
+@cache
+def _target_ranker() -> _TargetRanker | None:
+    try:
+        raw = load("target_ranker")
+    except Exception:  # noqa: BLE001 - no trained model: the rules alone
+        return None
+    if not raw.get("enabled", True):
+        return None
+    return _TargetRanker(dict(raw["weights"]), float(raw["switch"]), float(raw["accept"]))
+
+
+def _agentless(v: Token) -> bool:
+    """A passive verb or participle with no 'by' agent ('was signed', 'a grant agreed in 2022')."""
+    if v.pos_ not in ("VERB", "AUX"):
+        return False
+    kids = list(v.children)
+    passive = any(c.dep_ in ("nsubjpass", "auxpass") for c in kids) or (v.dep_ in ("acl", "amod") and v.tag_ == "VBN")
+    return passive and not any(c.dep_ == "agent" for c in kids)
+
+
+def _imperative(v: Token) -> bool:
+    return v.tag_ == "VB" and v.dep_ == "ROOT" and not any(c.dep_ in ("nsubj", "aux", "nsubjpass") for c in v.children)
+
+
 def _dash_head(tok: Token) -> Token:
     """The noun of a dash compound the small model splits ('a Kazakh–Chinese agreement' parsed as
-    'Kazakh' with 'Chinese agreement' in apposition): the noun."""
+    'Kazakh' with 'Chinese agreement' in apposition; 'a sub-committee' as three objects): the noun."""
+    doc = tok.doc
+    while tok.i + 2 < len(doc) and doc[tok.i + 1].text in _DASHES and doc[tok.i + 2].dep_ == tok.dep_ \
+            and doc[tok.i + 2].head.i == tok.head.i and doc[tok.i + 2].pos_ in ("NOUN", "PROPN"):
+        tok = doc[tok.i + 2]
     if tok.pos_ not in ("PROPN", "ADJ", "NOUN") or tok.i + 2 >= len(tok.doc) or tok.doc[tok.i + 1].text not in _DASHES:
         return tok
     for c in tok.children:
@@ -2206,6 +2455,9 @@ def _subject(v: Token, lx: _Lexicon) -> Token | None:
             else:
                 return t.head
         elif t.dep_ == "pcomp":
+            if _credited(t, lx):
+                # "thanked Nigeria for evacuating 230 students": Nigeria did it
+                return next((c for c in t.head.head.children if c.dep_ == "dobj"), None)
             t = t.head.head
         else:
             return None
@@ -2267,6 +2519,11 @@ def _interval(value: str) -> tuple[date, date]:
     y = int(value[:4])
     if len(value) == 4:
         return date(y, 1, 1), date(y, 12, 31)
+    part = _PART.match(value)
+    if part:
+        first, last = _PART_MONTHS[part.group(2)]
+        ly, lm = y + (last - 1) // 12, (last - 1) % 12 + 1
+        return date(y, first, 1), date(ly + (lm == 12), lm % 12 + 1, 1) - timedelta(days=1)
     m = int(value[5:7])
     if len(value) == 7:
         return date(y, m, 1), date(y + (m == 12), m % 12 + 1, 1) - timedelta(days=1)
