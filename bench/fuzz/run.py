@@ -1,6 +1,6 @@
 """Coverage-guided fuzzing (atheris, i.e. libFuzzer) of every reader, the cleaner and the extractors.
 
-    python bench/fuzz/run.py [--seconds 60] [--targets timex,amounts] [--corpus DIR] [--json]
+    python bench/fuzz/run.py [--seconds 60] [--targets timex,amounts] [--corpus DIR] [--max-seeds N] [--json]
 
 Each target feeds libFuzzer's inputs to one public function and checks the invariants in
 tests/fuzzprops.py (the ones the hypothesis tests check): evidence offsets reproduce their text,
@@ -66,12 +66,12 @@ def _targets(fp) -> dict[str, tuple[object, int]]:
     }
 
 
-def _seed(target: str, folder: Path) -> None:
+def _seed(target: str, folder: Path, max_files: int | None) -> None:
     """Start an empty corpus from the example articles (raw bytes, or text in raw-UTF-8 mode)."""
     if folder.is_dir() and any(folder.iterdir()):
         return
     folder.mkdir(parents=True, exist_ok=True)
-    files = sorted(p for p in (ROOT / "examples" / "corpus").rglob("*") if p.is_file())
+    files = sorted(p for p in (ROOT / "examples" / "corpus").rglob("*") if p.is_file())[:max_files]
     for n, path in enumerate(files):
         data = path.read_bytes()
         if target in ("decode", "read_file"):
@@ -117,6 +117,7 @@ def main() -> int:
     ap.add_argument("--targets", help="comma-separated subset (default: all)")
     ap.add_argument("--corpus", type=Path, default=ROOT / "bench" / "out" / "fuzz",
                     help="where the corpora, crashes and logs live (default bench/out/fuzz)")
+    ap.add_argument("--max-seeds", type=int, help="seed a new corpus from at most this many example files")
     ap.add_argument("--replay", type=Path, help="run one saved input through the (single) target and show the error")
     ap.add_argument("--json", action="store_true", help="print the results as JSON")
     args = ap.parse_args()
@@ -152,7 +153,7 @@ def main() -> int:
     results = {}
     for name in chosen:
         fn, max_len = targets[name]
-        _seed(name, args.corpus / name)
+        _seed(name, args.corpus / name, args.max_seeds)
         log = args.corpus / "logs" / f"{name}.log"
         started = time.perf_counter()
         pid = os.fork()
