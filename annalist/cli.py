@@ -14,6 +14,7 @@ from pathlib import Path
 import click
 import duckdb
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, ProgressColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 from rich.text import Text
@@ -142,7 +143,7 @@ def build(paths, db, strict, max_file_size, batch_size, reference_date, workers,
     else:
         report = pipeline.build(paths, options, progress=progress)
     for r in report.rejections:
-        err.print(f"[yellow]rejected[/] {r.where}: {r.reason}", markup=True)
+        err.print(f"[yellow]rejected[/] {escape(r.where)}: {escape(r.reason)}", markup=True)  # a name may hold "[...]"
     if as_json:
         click.echo(json.dumps(report.as_dict(), indent=2))
     else:

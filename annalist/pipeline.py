@@ -206,8 +206,9 @@ def process_items(items: Iterable[RawDocument | Rejection], options: Options, st
                     continue
                 report.read += 1
                 if known:
-                    if known[0] == "rejected":
-                        report.rejections.append(Rejection(item.source, known[1], item.line, item.input_hash))
+                    if known[0] == "rejected":  # named by file and line, as clean() names it
+                        where = item.origin if item.line is not None else item.source
+                        report.rejections.append(Rejection(where, known[1], item.line, item.input_hash))
                     else:
                         report.unchanged += 1
                     batch.skipped += 1

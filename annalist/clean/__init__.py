@@ -16,6 +16,9 @@ __all__ = ["clean", "document_id", "normalise", "line_key"]
 
 _INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)
 _TITLE_MAX_WORDS = 25
+# Longer "articles" are rejected: a long feature runs to 60,000 characters, and spaCy refuses
+# texts over 1,000,000 (its parser needs memory in proportion), which would stop the whole build.
+MAX_CHARS = 200_000
 
 
 def normalise(text: str) -> str:
@@ -43,9 +46,14 @@ def _split_title(body: str) -> tuple[str | None, str]:
 
 
 def clean(raw: RawDocument, *, today: date, repeated: frozenset[str] = frozenset(),
-          min_chars: int = 40) -> Document | Rejection:
-    """Clean one raw article; a Rejection when no article text is left."""
+          min_chars: int = 40, max_chars: int = MAX_CHARS) -> Document | Rejection:
+    """Clean one raw article; a Rejection when no article text is left, or far too much."""
     body = normalise(raw.body).strip()
+    # The item's file (and line), not a JSON Lines item's "FILE:LINE" source: that would print twice.
+    where = raw.origin if raw.line is not None else raw.source
+    if len(body) > max_chars:
+        return Rejection(where, f"text is {len(body):,} characters, over the limit of {max_chars:,} "
+                                "for one article", raw.line, raw.input_hash)
     title = normalise(raw.title).strip() if raw.title else None
     # 1. a headline at the top of plain text is the title, not body (or repeats the title)
     if not raw.is_html:
@@ -56,7 +64,7 @@ def clean(raw: RawDocument, *, today: date, repeated: frozenset[str] = frozenset
     split = split_boilerplate(body, repeated)
     text = split.kept
     if len(text) < min_chars:
-        return Rejection(raw.source, f"no article text left after cleaning ({len(text)} characters)",
+        return Rejection(where, f"no article text left after cleaning ({len(text)} characters)",
                          raw.line, raw.input_hash)
     # 3. dateline, then the publication date with its provenance
     dateline = find_dateline(text)

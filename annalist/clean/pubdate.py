@@ -26,6 +26,9 @@ _FULL_DAY = re.compile(r"^(\d{4}|XXXX)-(\d{2})-(\d{2})$")
 _YEAR = re.compile(r"^(\d{4})")
 # A completed year's figures ("In 2023, trade grew by 30%") are published the year after.
 _PAST_FIGURES = re.compile(r"\b(grew|reached|amounted|totall?ed|rose|increased|fell|declined|stood|exceeded|hit|was|were)\b")
+# A metadata date outside these years is a placeholder ("0001-01-01"), not a publication day;
+# dating events against it would also run past the calendar's ends.
+_PLAUSIBLE_YEARS = (1000, 8999)
 _LEAD_CHARS = 900
 _DATELINE_CHARS = 80
 _DATELINE_END = re.compile(r"^\s*(\([^)]{1,30}\))?\s*(—|–|--|-|:)")
@@ -37,6 +40,8 @@ def parse_given_date(given: str) -> tuple[str, str] | None:
     """A date string from metadata or a header -> (ISO value, precision), or None."""
     if m := _ISO.match(given):
         y, mo, d = m.groups()
+        if not _PLAUSIBLE_YEARS[0] <= int(y) <= _PLAUSIBLE_YEARS[1]:
+            return None
         try:
             if d:
                 return date(int(y), int(mo), int(d)).isoformat(), "day"
@@ -48,7 +53,13 @@ def parse_given_date(given: str) -> tuple[str, str] | None:
     import dateparser  # slow to import; only free-form dates need it
 
     parsed = dateparser.parse(given, languages=["en"], settings={"RETURN_AS_TIMEZONE_AWARE": False})
-    return (parsed.date().isoformat(), "day") if parsed else None
+    if parsed is None or not _PLAUSIBLE_YEARS[0] <= parsed.year <= _PLAUSIBLE_YEARS[1]:
+        return None
+    return parsed.date().isoformat(), "day"
+
+
+def _plausible(value: str) -> bool:
+    return _PLAUSIBLE_YEARS[0] <= int(value[:4]) <= _PLAUSIBLE_YEARS[1]
 
 
 def _years_mentioned(text: str, timexes: list["Timex"], today: date) -> list[tuple[int, "Timex"]]:
@@ -82,7 +93,7 @@ def publication_date(given: str | None, given_from: str | None, text: str,
     # 2. a byline date line the cleaner took out ("16 June 2025, 14:30")
     for line in byline_lines:
         for t in find_timexes(line, None):
-            if t.explicit_year and _FULL_DAY.match(t.value):
+            if t.explicit_year and _FULL_DAY.match(t.value) and _plausible(t.value):
                 return DatedValue(t.value, "day", "text", 0.85, f"byline date {t.text!r}")
     timexes = find_timexes(text, None)
     years = _years_mentioned(text, timexes, today)
@@ -97,7 +108,7 @@ def publication_date(given: str | None, given_from: str | None, text: str,
             continue
         month, day = int(m.group(2)), int(m.group(3))
         if m.group(1) != "XXXX":
-            if t.start < _DATELINE_CHARS and _DATELINE_END.search(text[t.end:t.end + 30]):
+            if t.start < _DATELINE_CHARS and _plausible(t.value) and _DATELINE_END.search(text[t.end:t.end + 30]):
                 return DatedValue(t.value, "day", "text", 0.85, f"dateline date {t.text!r}")
             continue
         if t.weekday is not None:

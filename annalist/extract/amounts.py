@@ -51,6 +51,7 @@ Vocabulary: ``knowledge/amounts.json``.
 from __future__ import annotations
 
 import bisect
+import math
 import re
 from dataclasses import dataclass
 
@@ -130,9 +131,10 @@ def parse_number(text: str) -> float | None:
         return None
     if t[0].isdigit():
         try:
-            return float(t.replace(",", ""))
+            v = float(t.replace(",", ""))
         except ValueError:
             return None
+        return v if math.isfinite(v) else None   # 400 digits, "1e999": no amount anyone wrote
     t = re.sub(r"\s+", " ", t)
     if t in NUMBER_WORDS:
         return float(NUMBER_WORDS[t])
@@ -149,6 +151,8 @@ def parse_number(text: str) -> float | None:
 def _expand(v: float, scale: float) -> float:
     """v * scale without float noise: 4.1 * 1e9 -> 4100000000.0."""
     out = v * scale
+    if not math.isfinite(out):
+        return out
     return float(round(out)) if abs(out - round(out)) < 1e-6 * max(1.0, abs(out)) else out
 
 
@@ -159,7 +163,7 @@ def number_value(num: str, scale: str | None) -> float | None:
     if scale:
         key = scale.strip().lower() if scale.strip().lower() in _SCALES else scale.strip()
         v = _expand(v, _SCALES[key])
-    return v
+    return v if math.isfinite(v) else None
 
 
 def sentence_spans(doc: Document, sp) -> list[tuple[int, int]]:
@@ -321,7 +325,7 @@ def _count_candidates(c: _Ctx, taken: list[tuple[int, int]]) -> list[_Cand]:
         if j < len(sp) and sp[j].lower_ in _SCALES and sp[j].lower_ not in _ATTACHED:
             value = _expand(value, _SCALES[sp[j].lower_])
             j += 1
-        if value <= 1 or value != int(value):
+        if not math.isfinite(value) or value <= 1 or value != int(value):
             continue                        # "1.5 engineers" is no count; one thing is no amount
         head = _counted_noun(c, sp, j, covered)
         if head is None:

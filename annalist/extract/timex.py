@@ -1307,10 +1307,16 @@ def _lower(text: str) -> str:
 
 
 # --------------------------------------------------------------------------- main entry
+# Anchors far enough from datetime's limits that "N years ago", holidays and ISO weeks stay in range.
+_ANCHOR_RANGE = (date(1000, 1, 1), date(8999, 12, 31))
+
+
 def find_timexes(text: str, anchor: date | None = None) -> list[Timex]:
     """All temporal expressions in text, sorted by start, non-overlapping."""
     if isinstance(anchor, datetime):
         anchor = anchor.date()
+    if anchor is not None and not _ANCHOR_RANGE[0] <= anchor <= _ANCHOR_RANGE[1]:
+        anchor = None  # a bogus publication date ("0001-01-01"): resolving against it overflows
     cands: list[tuple[int, int, int, re.Match, Callable]] = []
     low = _lower(text)
     n = len(text)

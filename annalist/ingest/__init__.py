@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import glob
 import os
+import stat
 import sys
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -49,16 +50,24 @@ def expand_paths(paths: Iterable[str]) -> Iterator[str | Rejection]:
             yield Rejection(path, "no such file or folder")
 
 
+def _file_kind(mode: int) -> str:
+    return ("a named pipe" if stat.S_ISFIFO(mode) else "a device" if stat.S_ISCHR(mode) or stat.S_ISBLK(mode)
+            else "a socket" if stat.S_ISSOCK(mode) else "a folder" if stat.S_ISDIR(mode) else "a special file")
+
+
 def read_bytes(path: str, max_bytes: int) -> bytes | Rejection:
     """The file's bytes, or a Rejection saying why they cannot be read."""
     try:
         if path == STDIN:
             data = sys.stdin.buffer.read(max_bytes + 1)
         else:
-            size = os.path.getsize(path)
-            if size > max_bytes:
-                return Rejection(path, f"file is {size:,} bytes, over the limit of {max_bytes:,} (see --max-file-size)")
-            data = Path(path).read_bytes()
+            st = os.stat(path)
+            if not stat.S_ISREG(st.st_mode):  # a pipe would block the run, /dev/zero never end
+                return Rejection(path, f"not a regular file ({_file_kind(st.st_mode)})")
+            if st.st_size > max_bytes:
+                return Rejection(path, f"file is {st.st_size:,} bytes, over the limit of {max_bytes:,} (see --max-file-size)")
+            with open(path, "rb") as f:
+                data = f.read(max_bytes + 1)  # never more, even when the file grows as we read
     except PermissionError:
         return Rejection(path, "permission denied")
     except IsADirectoryError:
@@ -85,6 +94,9 @@ def read_file(path: str, data: bytes, parse_html: bool = True) -> Iterator[RawDo
         yield Rejection(path, str(exc), input_hash=file_hash)
         return
     text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if not text.strip():  # a byte-order mark, or blanks in a wide encoding: nothing to read
+        yield Rejection(path, "empty file (no text after decoding)", input_hash=file_hash)
+        return
     fmt = sniff_format(text, path)
     if fmt == "feed":
         yield from read_feed(text, path, parse_html)

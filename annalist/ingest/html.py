@@ -1,10 +1,18 @@
 """HTML page -> article body and metadata, by trafilatura (and htmldate for the date)."""
 from __future__ import annotations
 
+import re
+from html import unescape
+
+import lxml.etree
 import lxml.html
 import trafilatura
 
 __all__ = ["extract_html", "fragment_text"]
+
+_TAG = re.compile(r"<[^>]*>?")
+# Characters XML 1.0 forbids: lxml refuses a string with any of them (NUL, most C0 controls).
+_XML_INVALID = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 
 
 def extract_html(html: str, url: str | None = None) -> dict[str, str | None] | None:
@@ -37,7 +45,13 @@ def fragment_text(fragment: str) -> str:
     extracted = trafilatura.extract(f"<html><body><article>{fragment}</article></body></html>")
     if extracted and extracted.strip():
         return extracted
-    root = lxml.html.fragment_fromstring(fragment, create_parent="div")
+    fragment = _XML_INVALID.sub("", fragment)
+    try:
+        root = lxml.html.fragment_fromstring(fragment, create_parent="div")
+    except (lxml.etree.ParserError, AssertionError, ValueError):
+        # lxml gives up on some fragments ("<!DOCTYPE x>", "<html>" with no body): take the
+        # text between the tags, so one odd item does not cost the feed its other items
+        return unescape(_TAG.sub(" ", fragment))
     for el in root.iter("p", "div", "li", "h1", "h2", "h3", "h4", "br", "blockquote"):
         el.tail = "\n" + (el.tail or "")
     return root.text_content()

@@ -50,7 +50,7 @@ def read_text(text: str, path: str, input_hash: str) -> Iterator[Item]:
         fields, rest = {}, lines[start:]
         # The prefix opens the body: the first line, or the line after a headline.
         opening = next((n for n, line in enumerate(rest[1:], 1) if line.strip()), None) if len(rest) > 1 else None
-        for n in (0, opening) if opening is not None and not rest[1].strip() else (0,):
+        for n in (0, opening) if opening is not None and not rest[1].strip() else (0,) if rest else ():
             if m := _INLINE_DATE.match(rest[n]):
                 fields["published"] = m.group(1)
                 rest = rest[:n] + [rest[n][m.end():]] + rest[n + 1:]
@@ -88,6 +88,14 @@ def read_html(html: str, path: str, input_hash: str, *, url: str | None = None,
         line=line, input_hash=input_hash)
 
 
+# "\ud800" escapes decode to lone surrogates, which no UTF-8 store or tokenizer accepts.
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _no_lone_surrogates(s: str) -> str:
+    return _LONE_SURROGATE.sub("\ufffd", s)
+
+
 def read_jsonl(text: str, path: str, parse_html: bool = True, first_line: int = 1) -> Iterator[Item]:
     """JSON Lines: one article per line with ``text`` or ``html`` and optional metadata.
 
@@ -101,9 +109,13 @@ def read_jsonl(text: str, path: str, parse_html: bool = True, first_line: int = 
         except ValueError as exc:
             yield Rejection(path, f"invalid JSON ({exc.msg} at column {exc.colno})", number, input_hash)
             continue
+        except RecursionError:
+            yield Rejection(path, "invalid JSON (nested too deeply)", number, input_hash)
+            continue
         if not isinstance(record, dict):
             yield Rejection(path, f"expected a JSON object, got {type(record).__name__}", number, input_hash)
             continue
+        record = {k: _no_lone_surrogates(v) if isinstance(v, str) else v for k, v in record.items()}
         meta = {k: record.get(k) if isinstance(record.get(k), str) else None
                 for k in ("url", "title", "published", "outlet")}
         if isinstance(record.get("html"), str) and record["html"].strip():
