@@ -181,7 +181,8 @@ def process_items(items: Iterable[RawDocument | Rejection], options: Options, st
     repeated_cache: dict[str, frozenset[str]] = {}
     # Documents of this run by id and source: batches in flight are not in the store yet.
     run_ids: set[str] = set()
-    run_sources: dict[str, tuple[str, str]] = {}   # source -> (doc id, input hash)
+    run_sources: dict[str, str] = {}                       # source -> doc id
+    run_inputs: dict[str, list[tuple[str, str]]] = {}      # doc id -> its inputs (hash, source) of this run
 
     def repeated(group: str) -> frozenset[str]:
         if group not in repeated_cache:
@@ -225,20 +226,22 @@ def process_items(items: Iterable[RawDocument | Rejection], options: Options, st
             for doc in cleaned:
                 if doc.id in run_ids or doc.id in existing:
                     batch.aliases.append((doc.input_hash, doc.source, doc.id))
+                    run_inputs.setdefault(doc.id, []).append((doc.input_hash, doc.source))
                     report.unchanged += 1
                     continue
-                earlier = run_sources.get(doc.source)
-                if earlier:
+                earlier_doc = run_sources.get(doc.source)
+                if earlier_doc:
                     # Two items of this run share a source (JSON lines with one url): the later
-                    # wins, and the earlier item's input points to it, so a rerun skips both
-                    # instead of flipping back to the earlier one.
-                    earlier_doc, earlier_hash = earlier
+                    # wins, and every input of the earlier one points to it, whichever batch
+                    # it came in, so a rerun skips them all instead of flipping back.
                     if any(d.id == earlier_doc for d in batch.docs):
                         batch.docs = [d for d in batch.docs if d.id != earlier_doc]
                     else:
                         batch.replaced.append(earlier_doc)
-                    batch.aliases.append((earlier_hash, doc.source, doc.id))
-                    batch.aliases = [(h, s, doc.id if i == earlier_doc else i) for h, s, i in batch.aliases]
+                    moved = run_inputs.pop(earlier_doc, [])
+                    batch.aliases = [a for a in batch.aliases if a[2] != earlier_doc]
+                    batch.aliases += [(h, src, doc.id) for h, src in moved]
+                    run_inputs[doc.id] = moved
                     run_ids.discard(earlier_doc)
                 else:
                     old = previous.get(doc.source)
@@ -248,7 +251,8 @@ def process_items(items: Iterable[RawDocument | Rejection], options: Options, st
                         batch.replaced.append(old)
                 batch.docs.append(doc)
                 run_ids.add(doc.id)
-                run_sources[doc.source] = (doc.id, doc.input_hash)
+                run_sources[doc.source] = doc.id
+                run_inputs.setdefault(doc.id, []).append((doc.input_hash, doc.source))
             yield batch, batch.docs
 
     # Analyse and extract where the engine says; write here, in input order, one

@@ -133,3 +133,18 @@ def test_the_file_checker_accepts_a_plain_article():
     """The invariant checker itself: a check that rejects good input would hide real failures."""
     items = check_read_file(ARTICLE.encode("utf-16"), "a.txt")
     assert isinstance(items[0], RawDocument) and items[0].body == ARTICLE
+
+
+def test_a_feed_declaring_a_charset_with_null_bytes_is_rejected_not_raised():
+    # atheris: feedparser decoded with the declared encoding and raised ValueError (embedded null)
+    feed = ('<?xml version="1.0" encoding="UT' + "\x00" * 40 + 'F-8"?>\n<rss version="2.0"><channel>'
+            "<item><title>t</title><description>" + ARTICLE + "</description></item></channel></rss>")
+    [item] = list(read_feed(feed, "x.xml"))
+    assert isinstance(item, Rejection) and item.source == "x.xml" and "not a readable feed" in item.reason
+
+
+@pytest.mark.parametrize("text", ["on 30 February", "February 31", "31 April"])
+def test_an_impossible_day_without_a_year_is_no_date(text):
+    # atheris: with no anchor, "30 February" gave the value XXXX-02-30
+    assert check_timexes(text, None) == []
+    assert [t.value for t in check_timexes("on 29 February", None)] == ["XXXX-02-29"]

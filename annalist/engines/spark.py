@@ -582,9 +582,10 @@ def _run(spark: "SparkSession", store: "Store", tasks: list[Task], slices: list[
     con.execute("""CREATE OR REPLACE TEMP TABLE _alias AS SELECT * FROM _docs d
                    WHERE NOT EXISTS (SELECT 1 FROM _cand c WHERE c.task = d.task AND c.seq = d.seq)""")
     n_aliases = con.execute("SELECT COUNT(*) FROM _alias").fetchone()[0]
-    report.updated, n_candidates = con.execute(
-        "SELECT COUNT(*) FILTER (WHERE source_rank > 1 OR stored_source), COUNT(*) FROM _cand").fetchone()
-    report.new = n_candidates - report.updated
+    # A later document of a source this run already gave one replaces it and counts as nothing new.
+    report.updated, report.new, n_candidates = con.execute(
+        """SELECT COUNT(*) FILTER (WHERE source_rank = 1 AND stored_source),
+                  COUNT(*) FILTER (WHERE source_rank = 1 AND NOT stored_source), COUNT(*) FROM _cand""").fetchone()
     report.read = sum(counts.get(k, 0) for k in ("known_doc", "was_rejected", "clean_rejected", "doc"))
     report.unchanged = counts.get("known_doc", 0) + n_aliases
     cur = con.execute("""SELECT source, reason, line, input_hash FROM _rows
@@ -597,17 +598,27 @@ def _run(spark: "SparkSession", store: "Store", tasks: list[Task], slices: list[
         """SELECT task, seq FROM _docs EXCEPT SELECT task, seq FROM _cand WHERE next_task IS NULL""").fetchall()}
     skip_b = sc.broadcast(skip)
     # inputs: the written documents; aliases, unless their document is deleted after them
-    # (the local build deletes the inputs pointing to a replaced document); new rejections
-    # with a hash. One row per hash: the first in input order. replaced: stored documents
-    # deleted (load_parquet removes them first).
+    # (the local build deletes the inputs pointing to a replaced document); the inputs of a
+    # document a later one of its source replaces in this run point to the source's last one;
+    # new rejections with a hash. One row per hash: the first in input order. replaced:
+    # stored documents deleted (load_parquet removes them first).
     (out / "inputs").mkdir(parents=True, exist_ok=True)
     con.execute(f"""COPY (
         WITH kills AS (SELECT doc_id AS id, next_task AS task, next_seq AS seq FROM _cand WHERE next_task IS NOT NULL
-                       UNION ALL SELECT id, t_task, t_seq FROM _del)
+                       UNION ALL SELECT id, t_task, t_seq FROM _del),
+             moved AS (SELECT c.doc_id AS id, c.task AS c_task, c.seq AS c_seq, c.input_hash, c.source,
+                              c.next_task AS task, c.next_seq AS seq, f.doc_id AS final_id
+                       FROM _cand c JOIN _cand f ON f.source = c.source AND f.next_task IS NULL
+                       WHERE c.next_task IS NOT NULL)
         SELECT input_hash, source, line, status, doc_id, reason FROM (
             SELECT *, row_number() OVER (PARTITION BY input_hash ORDER BY task, seq) AS n FROM (
                 SELECT task, seq, input_hash, source, NULL::INTEGER AS line, 'doc' AS status, doc_id,
                        NULL::VARCHAR AS reason FROM _cand WHERE next_task IS NULL
+                UNION ALL
+                SELECT c_task, c_seq, input_hash, source, NULL, 'doc', final_id, NULL FROM moved
+                UNION ALL
+                SELECT a.task, a.seq, a.input_hash, a.source, NULL, 'doc', m.final_id, NULL FROM _alias a
+                JOIN moved m ON m.id = a.doc_id AND {_BEFORE.format(a="a", b="m")}
                 UNION ALL
                 SELECT task, seq, input_hash, source, NULL, 'doc', doc_id, NULL FROM _alias a
                 WHERE NOT EXISTS (SELECT 1 FROM kills k WHERE k.id = a.doc_id AND {_BEFORE.format(a="a", b="k")})

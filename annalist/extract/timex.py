@@ -336,7 +336,7 @@ def _resolve_md(ctx: _Ctx, s: int, e: int, mon: int, day: int, year: int | None,
         return "DATE", _day_s(d), "day", False, wd, True
     a = ctx.anchor
     if a is None:
-        if not (1 <= day <= 31):
+        if _safe_date(2024, mon, day) is None:  # a leap year: 29 February is a real day without a year
             return None
         return "DATE", f"XXXX-{mon:02d}-{day:02d}", "day", False, wd, False
     cands = [d for y in (a.year - 1, a.year, a.year + 1) if (d := _safe_date(y, mon, day))]

@@ -133,7 +133,11 @@ def read_jsonl(text: str, path: str, parse_html: bool = True, first_line: int = 
 
 def read_feed(text: str, path: str, parse_html: bool = True) -> Iterator[Item]:
     """RSS or Atom: each item's full content (or summary) becomes a document."""
-    feed = feedparser.parse(text)
+    try:
+        feed = feedparser.parse(text)
+    except (ValueError, LookupError) as exc:  # feedparser decodes with the declared charset, which may be junk
+        yield Rejection(path, f"not a readable feed ({exc})", None, sha256(text))
+        return
     if not feed.entries:
         reason = str(getattr(feed, "bozo_exception", "")) or "no items"
         yield Rejection(path, f"not a readable feed ({reason})", None, sha256(text))

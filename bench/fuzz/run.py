@@ -1,6 +1,7 @@
 """Coverage-guided fuzzing (atheris, i.e. libFuzzer) of every reader, the cleaner and the extractors.
 
-    python bench/fuzz/run.py [--seconds 60] [--targets timex,amounts] [--corpus DIR] [--max-seeds N] [--json]
+    python bench/fuzz/run.py [--seconds 60] [--targets timex,amounts] [--corpus DIR] [--max-seeds N]
+                             [--seed N] [--runs N] [--json]
 
 Each target feeds libFuzzer's inputs to one public function and checks the invariants in
 tests/fuzzprops.py (the ones the hypothesis tests check): evidence offsets reproduce their text,
@@ -87,7 +88,8 @@ def _seed(target: str, folder: Path, max_files: int | None) -> None:
             (folder / f"seed-{n}-{k}").write_bytes(seed)
 
 
-def _fuzz_child(name: str, fn, max_len: int, seconds: int, corpus: Path, log: Path) -> None:
+def _fuzz_child(name: str, fn, max_len: int, seconds: int, corpus: Path, log: Path,
+                seed: int | None = None, runs: int | None = None) -> None:
     import atheris
 
     fd = os.open(log, os.O_WRONLY | os.O_CREAT | os.O_TRUNC)
@@ -97,6 +99,9 @@ def _fuzz_child(name: str, fn, max_len: int, seconds: int, corpus: Path, log: Pa
     argv = [f"fuzz-{name}", str(corpus / name), f"-max_total_time={seconds}", f"-max_len={max_len}",
             "-timeout=20", "-rss_limit_mb=6144", "-print_final_stats=1", "-close_fd_mask=0",
             f"-artifact_prefix={crashes}/{name}-"]
+    # A fixed seed and a count of runs make a run repeatable (CI); time alone is not.
+    argv += [f"-seed={seed}"] if seed is not None else []
+    argv += [f"-runs={runs}"] if runs is not None else []
     atheris.Setup(argv, fn)
     atheris.Fuzz()
 
@@ -118,6 +123,8 @@ def main() -> int:
     ap.add_argument("--corpus", type=Path, default=ROOT / "bench" / "out" / "fuzz",
                     help="where the corpora, crashes and logs live (default bench/out/fuzz)")
     ap.add_argument("--max-seeds", type=int, help="seed a new corpus from at most this many example files")
+    ap.add_argument("--seed", type=int, help="libFuzzer's random seed (default: a new one each run)")
+    ap.add_argument("--runs", type=int, help="stop each target after this many inputs (with --seconds as a cap)")
     ap.add_argument("--replay", type=Path, help="run one saved input through the (single) target and show the error")
     ap.add_argument("--json", action="store_true", help="print the results as JSON")
     args = ap.parse_args()
@@ -161,7 +168,7 @@ def main() -> int:
             # atheris re-raises the target's exception; libFuzzer saves the input from an
             # atexit hook, so the child must leave by a normal interpreter exit (not os._exit).
             try:
-                _fuzz_child(name, fn, max_len, args.seconds, args.corpus, log)
+                _fuzz_child(name, fn, max_len, args.seconds, args.corpus, log, args.seed, args.runs)
             except BaseException:
                 sys.exit(1)
             sys.exit(0)
