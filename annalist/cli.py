@@ -465,8 +465,10 @@ def serve(db, host, port) -> None:
     evidence, entities, quotes, figures and full-text search.
 
     \b
-    The store is opened read-only, one connection per request, so a build may run beside
-    the server; while the build writes, pages answer "store busy, retry" (HTTP 503).
+    Requests read the newest snapshot that 'annalist build' or 'annalist watch' published
+    after a committed batch, so a writer may run beside the server and pages never show half
+    a batch. A store with no snapshot yet is read directly; while a writer holds it, pages
+    answer "store busy, retry" (HTTP 503 with Retry-After).
     A JSON API lives under /api (schema: /api/openapi.json). Ctrl+C stops the server.
 
     \b

@@ -314,10 +314,13 @@ def _link_stories(store: Store) -> str:
     published = {i: pub for i, _d, pub in rows}
     duplicate_of = _originals(index.duplicate_pairs(), published)
     with store.transaction():
+        con.execute("CREATE OR REPLACE TEMP TABLE _old_story AS "
+                    "SELECT id AS doc_id, story_id FROM documents WHERE story_id IS NOT NULL")
         con.execute("UPDATE documents SET story_id = NULL, duplicate_of = NULL")
         con.execute("DELETE FROM stories")
         con.execute("DELETE FROM link_state WHERE name = 'stories'")
         if not rows:
+            con.execute("DROP TABLE _old_story")
             return how
         ids = [i for i, _d, _p in rows]
         con.register("_links", pa.table({"id": ids, "story_id": [index.story_of(i) for i in ids],
@@ -341,7 +344,25 @@ def _link_stories(store: Store) -> str:
                    list_sort(list(DISTINCT d.outlet) FILTER (WHERE d.outlet IS NOT NULL))
             FROM documents d WHERE d.story_id IS NOT NULL GROUP BY d.story_id""")
         con.execute("INSERT INTO link_state VALUES ('stories', ?, ?)", [index.to_bytes(), json.dumps(prints)])
+        _record_story_aliases(con)
     return how
+
+
+def _record_story_aliases(con) -> None:
+    """Point every story id that went away at the story now holding most of its documents
+    (the smallest id on a tie), and earlier aliases of it along with it."""
+    con.execute("""CREATE OR REPLACE TEMP TABLE _moves AS
+        SELECT old_id, first(new_id ORDER BY n DESC, new_id) AS new_id FROM (
+            SELECT o.story_id AS old_id, d.story_id AS new_id, count(*) AS n
+            FROM _old_story o JOIN documents d ON d.id = o.doc_id
+            WHERE d.story_id IS NOT NULL AND o.story_id NOT IN (SELECT id FROM stories)
+            GROUP BY ALL)
+        GROUP BY old_id""")
+    con.execute("UPDATE story_aliases SET new_id = m.new_id FROM _moves m WHERE story_aliases.new_id = m.old_id")
+    con.execute("INSERT OR REPLACE INTO story_aliases SELECT old_id, new_id FROM _moves")
+    con.execute("DELETE FROM story_aliases WHERE old_id IN (SELECT id FROM stories)")
+    con.execute("DROP TABLE _moves")
+    con.execute("DROP TABLE _old_story")
 
 
 def _saved_story_index(store: Store, prints: dict[str, str]) -> tuple[StoryIndex, dict[str, str], str]:

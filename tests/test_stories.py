@@ -54,9 +54,26 @@ def story_sets(assignment: dict[str, str]) -> set[frozenset[str]]:
 
 # -- basics ------------------------------------------------------------------------------------
 
-def test_story_ids_come_from_the_smallest_member():
+def test_story_ids_come_from_the_first_published_member():
     assert story_id(["b", "a", "c"]) == story_id(["a"]) != story_id(["b"])
     assert story_id(["a"]).startswith("s") and len(story_id(["a"])) == 17
+    # the earliest day wins over the smallest id; undated members count last; ties by id
+    assert story_id(["a", "b", "c"], [20, 10, None]) == story_id(["b"])
+    assert story_id(["a", "b"], [None, 30]) == story_id(["b"])
+    assert story_id(["c", "b"], [10, 10]) == story_id(["b"])
+
+
+def test_a_story_keeps_its_id_when_later_coverage_joins_it():
+    index = StoryIndex()
+    first = StoryDoc("z-first", SESSION.format(**MARCH), published="2025-03-20")
+    index.add([first])
+    before = index.stories()
+    later = StoryDoc("a-later", SESSION.format(**MARCH).replace("Tuesday", "on Tuesday evening"),
+                     published="2025-03-21")
+    index.add([later])
+    after = index.stories()
+    assert list(before) == [story_id(["z-first"])]
+    assert after == {story_id(["z-first"]): ["a-later", "z-first"]}
 
 
 def test_unknown_options_are_refused():

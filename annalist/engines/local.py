@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import sys
 import threading
 import time
 from collections import deque
@@ -34,8 +35,24 @@ def _exit_with_parent(parent: int) -> None:
     os._exit(0)
 
 
+def _die_with_parent() -> None:
+    # On Linux the kernel kills the worker the moment its parent dies (a worker busy in the
+    # parser, or starved of CPU, may not run its watching thread for seconds).
+    try:
+        import ctypes
+        import signal
+
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)   # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
+
+
 def _init_worker(model: str, parent: int) -> None:
     os.environ.setdefault("OMP_NUM_THREADS", "1")  # one core per worker; the workers are the parallelism
+    if sys.platform.startswith("linux"):
+        _die_with_parent()
+    if os.getppid() != parent:   # the parent died before the worker got here
+        os._exit(0)
     threading.Thread(target=_exit_with_parent, args=(parent,), daemon=True).start()
     load_pipeline(model)
 

@@ -128,9 +128,17 @@ class Settings:
         return cls(**values)
 
 
-def story_id(members: Iterable[str]) -> str:
-    """The id of the story made of these documents: from its smallest document id."""
-    return "s" + hashlib.sha1(min(members).encode("utf-8")).hexdigest()[:16]
+def story_id(members: Iterable[str], days: Iterable[int | None] | None = None) -> str:
+    """The id of the story made of these documents, from its first document: the earliest
+    of its own days (``days``, one per member; undated ones count last), the smallest id on
+    a tie. So a story keeps its id (and its links in the explorer) while later coverage
+    joins it; it changes only when an earlier article joins or stories merge or split."""
+    members = list(members)
+    if days is None:
+        first = min(members)
+    else:
+        first = min(zip(members, days), key=lambda m: (m[1] is None, m[1] or 0, m[0]))[0]
+    return "s" + hashlib.sha1(first.encode("utf-8")).hexdigest()[:16]
 
 
 # -- background idf --------------------------------------------------------------------------
@@ -471,7 +479,7 @@ class StoryIndex:
         self._split_cache = {}
         for root in sorted({self._uf.find(p) for p in range(len(self._ids))}):
             for members in self._component_stories(root):
-                sid = story_id(self._ids[p] for p in members)
+                sid = story_id([self._ids[p] for p in members], [self._days[p] for p in members])
                 for p in members:
                     self._story[p] = sid
         return dict(zip(self._ids, self._story))
@@ -681,7 +689,7 @@ class StoryIndex:
         affected = sorted({uf.find(p) for p in positions})
         for root in affected:
             for members in self._component_stories(root):
-                sid = story_id(self._ids[p] for p in members)
+                sid = story_id([self._ids[p] for p in members], [self._days[p] for p in members])
                 for p in members:
                     if self._story[p] != sid:
                         self._story[p] = sid

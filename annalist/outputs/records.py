@@ -24,7 +24,7 @@ __all__ = [
     "PLOVER_TYPES", "Filters", "StoreBusy", "open_read_only", "check_date", "has_table",
     "list_documents", "get_document", "document_sentences", "list_events", "get_event", "list_quotes",
     "get_quote", "list_amounts", "get_amount", "list_agreements", "get_agreement", "list_entities", "get_entity",
-    "list_stories", "get_story", "timeline", "documents_per_month", "month_range", "outlets", "counts",
+    "list_stories", "get_story", "story_alias", "timeline", "documents_per_month", "month_range", "outlets", "counts",
     "format_date", "safe_url", "context_span", "doc_ids_matching", "as_list", "normalise", "compare_coverage",
 ]
 
@@ -665,6 +665,17 @@ def get_story(con, story_id: str, with_records: bool = True) -> dict | None:
     story["documents"] = docs
     story["comparison"] = compare_coverage(docs)
     return story
+
+
+def story_alias(con, story_id: str) -> str | None:
+    """The id of the story a former story id now lives on as (see ``story_aliases``), or None."""
+    if not story_id or len(story_id) > 300:
+        return None
+    try:
+        row = con.execute("SELECT new_id FROM story_aliases WHERE old_id = ?", [story_id]).fetchone()
+    except duckdb.CatalogException:   # a store from before the table existed
+        return None
+    return row[0] if row else None
 
 
 def _story_of_document(con, doc_id: str, story_id: str | None) -> dict | None:

@@ -81,4 +81,11 @@ MIGRATIONS.append((6, [
            format VARCHAR, "offset" BIGINT, newlines BIGINT, head_hash VARCHAR, tail_hash VARCHAR)""",
 ]))
 
+MIGRATIONS.append((7, [
+    # Former story ids and the story that now holds most of their documents: a story's id
+    # changes when an earlier article joins it or stories merge or split, and links to the
+    # old id (bookmarks, the explorer's pages) are redirected rather than broken.
+    "CREATE TABLE story_aliases (old_id VARCHAR PRIMARY KEY, new_id VARCHAR NOT NULL)",
+]))
+
 SCHEMA_VERSION = MIGRATIONS[-1][0]

@@ -8,8 +8,10 @@ from __future__ import annotations
 
 from enum import Enum
 from typing import Annotated, Any, Generic, Literal, TypeVar
+from urllib.parse import quote as url_quote
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
+from fastapi.responses import RedirectResponse
 from pydantic import BaseModel, ConfigDict
 
 from ..outputs import records as R
@@ -283,11 +285,25 @@ def stories(con: Con, f: F, p: P, order: Order = "asc"):
     return _page(R.list_stories(con, f, p[0], p[1], order), p)
 
 
-@router.get("/stories/{story_id:path}", response_model=StoryDetail, summary="One story, coverage side by side")
-def story(con: Con, story_id: str):
+@router.get("/stories/{story_id:path}", response_model=StoryDetail, summary="One story, coverage side by side",
+            responses={308: {"description": "A former id of the story: redirects to its current id"}})
+def story(request: Request, con: Con, story_id: str):
     """The story's documents with their records, and `comparison`: which document reports
-    which fact, and where they disagree."""
-    return _found(R.get_story(con, story_id), "story", story_id)
+    which fact, and where they disagree. A story's id changes when an earlier article joins
+    it or stories merge; its former ids redirect (308) to the current one."""
+    found = R.get_story(con, story_id)
+    if found is None and (current := R.story_alias(con, story_id)):
+        return redirect_to_story(request, current)
+    return _found(found, "story", story_id)
+
+
+def redirect_to_story(request: Request, story_id: str) -> RedirectResponse:
+    """A permanent redirect to the same page of another story (query string kept)."""
+    prefix = request.url.path[: request.url.path.rindex("/stories/") + len("/stories/")]
+    url = prefix + url_quote(story_id, safe="")
+    if request.url.query:
+        url += "?" + request.url.query
+    return RedirectResponse(url, status_code=308)
 
 
 @router.get("/events", response_model=Page[Event], summary="Events")

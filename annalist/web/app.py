@@ -24,6 +24,7 @@ from ..outputs import search as S
 from ..outputs.chart import timeline_svg
 from ..store.snapshot import SnapshotReader
 from . import render
+from .api import redirect_to_story
 from .api import router as api_router
 
 __all__ = ["create_app"]
@@ -175,6 +176,8 @@ def create_app(db_path: str | Path) -> FastAPI:
     def story_page(request: Request, story_id: str):
         with con_for(request) as store:
             story = R.get_story(store.con, story_id)
+            if story is None and (current := R.story_alias(store.con, story_id)):
+                return redirect_to_story(request, current)
             if story is None:
                 raise HTTPException(404, "No story with that id. Stories appear once the store links "
                                     "coverage of the same happening.")
