@@ -38,7 +38,7 @@ from pathlib import Path
 import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from spark_vs_local import EXAMPLES, TODAY, vary  # noqa: E402  (the same synthetic copies)
+from spark_vs_local import TODAY, write_copy  # noqa: E402  (the same synthetic copies)
 
 MAX_SECONDS, MAX_CLIENTS = 60, 20
 
@@ -49,16 +49,8 @@ def annalist(*args: str) -> list[str]:
 
 def drop_copy(inbox: Path, staging: Path, k: int) -> None:
     """Copy ``k`` of the corpus written aside, then moved in whole (a watcher sees finished files)."""
-    dest = staging / f"copy{k:04d}"
-    for f in sorted(p for p in EXAMPLES.rglob("*") if p.is_file()):
-        out = dest / f.relative_to(EXAMPLES)
-        out.parent.mkdir(parents=True, exist_ok=True)
-        data = f.read_bytes()
-        try:
-            out.write_bytes(vary(data.decode("utf-8"), k).encode("utf-8"))
-        except UnicodeDecodeError:
-            out.write_bytes(vary(data.decode("latin-1"), k).encode("latin-1"))
-    dest.rename(inbox / dest.name)
+    folder = write_copy(staging, k)
+    folder.rename(inbox / folder.name)
 
 
 def free_port() -> int:

@@ -70,17 +70,23 @@ def vary(text: str, k: int) -> str:
     return _URL.sub(lambda m: f"{m.group(1)}/c{k:04d}/", text)
 
 
+def write_copy(dest: Path, k: int) -> Path:
+    """Copy ``k`` of the example corpus, varied, written to ``dest/copy<k>``."""
+    folder = dest / f"copy{k:04d}"
+    for f in sorted(p for p in EXAMPLES.rglob("*") if p.is_file() and not p.name.startswith(".")):
+        out = folder / f.relative_to(EXAMPLES)
+        out.parent.mkdir(parents=True, exist_ok=True)
+        data = f.read_bytes()
+        try:
+            out.write_bytes(vary(data.decode("utf-8"), k).encode("utf-8"))
+        except UnicodeDecodeError:  # a legacy charset: vary the ASCII, keep every other byte
+            out.write_bytes(vary(data.decode("latin-1"), k).encode("latin-1"))
+    return folder
+
+
 def synthetic_corpus(dest: Path, copies: int) -> int:
-    files = sorted(p for p in EXAMPLES.rglob("*") if p.is_file() and not p.name.startswith("."))
     for k in range(copies):
-        for f in files:
-            out = dest / f"copy{k:04d}" / f.relative_to(EXAMPLES)
-            out.parent.mkdir(parents=True, exist_ok=True)
-            data = f.read_bytes()
-            try:
-                out.write_bytes(vary(data.decode("utf-8"), k).encode("utf-8"))
-            except UnicodeDecodeError:  # a legacy charset: vary the ASCII, keep every other byte
-                out.write_bytes(vary(data.decode("latin-1"), k).encode("latin-1"))
+        write_copy(dest, k)
     return copies * 47
 
 

@@ -196,7 +196,7 @@ def _fuse_group(members: list[Event], reports: Mapping[str, Report]) -> FusedEve
     cameos = Counter(e.cameo for e in members)
     cameo = max(cameos, key=lambda c: (cameos[c], len(c), c == rep.cameo))
     return FusedEvent(
-        id=fused_id("ev", [min(members, key=lambda e: (_order(reports, e.doc_id), e.id)).id]), story_id=rep.story_id, plover=rep.plover, cameo=cameo,
+        id=fused_id("ev", [e.id for e in members if e.doc_id == first]), story_id=rep.story_id, plover=rep.plover, cameo=cameo,
         source=rep.source, target=rep.target, evidence=evidence, mention_ids=[e.id for e in members],
         doc_ids=doc_ids, outlets=outlets, sources=sources,
         first_reported=reports[first].published if first in reports else None, first_doc_id=first,

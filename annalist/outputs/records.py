@@ -669,12 +669,9 @@ def get_story(con, story_id: str, with_records: bool = True) -> dict | None:
 
 def story_alias(con, story_id: str) -> str | None:
     """The id of the story a former story id now lives on as (see ``story_aliases``), or None."""
-    if not story_id or len(story_id) > 300:
+    if not story_id or len(story_id) > 300 or not has_table(con, "story_aliases"):
         return None
-    try:
-        row = con.execute("SELECT new_id FROM story_aliases WHERE old_id = ?", [story_id]).fetchone()
-    except duckdb.CatalogException:   # a store from before the table existed
-        return None
+    row = con.execute("SELECT new_id FROM story_aliases WHERE old_id = ?", [story_id]).fetchone()
     return row[0] if row else None
 
 
