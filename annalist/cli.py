@@ -116,7 +116,8 @@ def cli() -> None:
 @click.option("--workers", type=click.IntRange(1, 64), default=min(2, os.cpu_count() or 1), show_default=True,
               help="Processes that parse and extract (the store is written by one).")
 @click.option("--engine", type=click.Choice(["local", "spark"]), default="local", show_default=True,
-              help="Where parsing and extraction run: this machine's processes, or Spark (pip install annalist[spark]).")
+              help="Where the build runs: this machine's processes, or Spark jobs (read, clean, parse, extract, "
+                   "and near-duplicates and stories; pip install annalist[spark]).")
 @click.option("--master", default="local[2]", show_default=True, help="Spark master URL, with --engine spark.")
 @click.option("--no-progress", is_flag=True, help="Draw no progress bar.")
 @json_option

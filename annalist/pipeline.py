@@ -23,6 +23,7 @@ from .extract import extract
 from .ingest import STDIN, iter_inputs
 from .link.entities import EntityRow, link_entities
 from .link.fusion import Report, figure_conflicts, fuse_events, quote_events, story_title, utterances
+from .link.dedup import originals
 from .link.stories import Settings, StoryDoc, StoryIndex
 from .link.peerdate import PeerCandidate, peer_dates
 from .model import Document, RawDocument, Rejection
@@ -109,14 +110,17 @@ def build(paths: Iterable[str], options: Options = Options(), progress: Progress
     return report
 
 
-def link_documents(store: Store, options: Options, report: BuildReport) -> None:
-    """The cross-document steps that follow the per-document stages, for every engine."""
+def link_documents(store: Store, options: Options, report: BuildReport,
+                   link_stories: Callable[[Store], str] | None = None) -> None:
+    """The cross-document steps that follow the per-document stages, for every engine.
+    ``link_stories``: how step 5 runs (default: in this process, incrementally; the Spark
+    engine passes its own, which gives the same stories)."""
     # 3. undated articles borrow the date of a dated report of the same happening
     report.peer_dated = _date_from_peers(store, options)
     # 4. one entity per person or organisation across documents
     _link_entities(store)
     # 5. near-duplicates and stories (all coverage of one happening), incrementally
-    report.stories = _link_stories(store)
+    report.stories = (link_stories or _link_stories)(store)
     # 6. one event per happening and one id per utterance, across the story's documents
     fuse(store)
 
@@ -282,6 +286,16 @@ def _chunks(items: Iterable, size: int):
         yield chunk
 
 
+# What story clustering sees of a document besides its text, title and day (StoryDoc): its
+# own names (the fullest form it uses), not the cross-document ones, which change as the
+# corpus grows (a document's vectors must not), and the days of the events it reports.
+STORY_NAMES = """SELECT doc_id, list(DISTINCT name ORDER BY name) AS names FROM entities
+                 WHERE type IN ('PERSON', 'ORG', 'GPE', 'LOC') GROUP BY doc_id"""
+STORY_EVENT_DAYS = """SELECT doc_id, list(date ORDER BY date) AS event_days FROM events
+                      WHERE date_precision = 'day' AND status = 'reported' AND NOT negated GROUP BY doc_id"""
+STORY_DAY = "CASE WHEN published_precision = 'day' THEN published END"
+
+
 def _link_stories(store: Store) -> str:
     """Near-duplicates and stories. The story index is saved in the store with the stories it
     gave; a later build adds only its new documents to it (``link.stories``: the same stories
@@ -290,16 +304,10 @@ def _link_stories(store: Store) -> str:
     store. Returns what was done, for the build report."""
     con = store.con
     # What clustering sees of each document, without fetching every text: a digest of it.
-    rows = con.execute("""SELECT id, md5(coalesce(title, '') || chr(0) || text),
-                                 CASE WHEN published_precision = 'day' THEN published END
-                          FROM documents ORDER BY id""").fetchall()
-    # A document's own names (the fullest form it uses), not the cross-document ones: those
-    # change as the corpus grows, and a document's vectors must not.
-    names = dict(con.execute("""SELECT doc_id, list(DISTINCT name ORDER BY name) FROM entities
-                                WHERE type IN ('PERSON', 'ORG', 'GPE', 'LOC') GROUP BY doc_id""").fetchall())
-    event_days = dict(con.execute("""SELECT doc_id, list(date ORDER BY date) FROM events
-                                     WHERE date_precision = 'day' AND status = 'reported' AND NOT negated
-                                     GROUP BY doc_id""").fetchall())
+    rows = con.execute(f"""SELECT id, md5(coalesce(title, '') || chr(0) || text), {STORY_DAY}
+                           FROM documents ORDER BY id""").fetchall()
+    names = dict(con.execute(STORY_NAMES).fetchall())
+    event_days = dict(con.execute(STORY_EVENT_DAYS).fetchall())
     seen = {i: (tuple(names.get(i, ())), tuple(event_days.get(i, ()))) for i, _d, _p in rows}
     prints = {i: hashlib.sha1(json.dumps([digest, pub, *seen[i]]).encode("utf-8")).hexdigest()
               for i, digest, pub in rows}
@@ -312,22 +320,36 @@ def _link_stories(store: Store) -> str:
         index.add([StoryDoc(i, texts[i][0], texts[i][1], pubs[i], *seen[i]) for i in new_ids])
     how += f", {len(new_ids)} added" if how.startswith("incremental") else ""
     published = {i: pub for i, _d, pub in rows}
-    duplicate_of = _originals(index.duplicate_pairs(), published)
+    duplicate_of = originals(index.duplicate_pairs(), published)
+    ids = [i for i, _d, _p in rows]
+    links = pa.table({"id": ids, "story_id": [index.story_of(i) for i in ids],
+                      "duplicate_of": [duplicate_of.get(i) for i in ids]},
+                     schema=pa.schema([("id", pa.string()), ("story_id", pa.string()), ("duplicate_of", pa.string())]))
+    write_story_links(store, links, (index.to_bytes(), json.dumps(prints)) if rows else None)
+    return how
+
+
+def write_story_links(store: Store, links: "pa.Table | str", state: tuple[bytes, str] | None) -> None:
+    """Give every document the story and original of ``links`` (an Arrow table, or SQL for a
+    relation, of ``id, story_id, duplicate_of``, one row per document), set the records' stories and
+    write the stories table, in one transaction. ``state``: the story index and its
+    fingerprints to keep for the next build (None: nothing kept, the next local build
+    rebuilds it). Every engine ends here, so the stored stories do not depend on which ran."""
+    con = store.con
     with store.transaction():
         con.execute("CREATE OR REPLACE TEMP TABLE _old_story AS "
                     "SELECT id AS doc_id, story_id FROM documents WHERE story_id IS NOT NULL")
         con.execute("UPDATE documents SET story_id = NULL, duplicate_of = NULL")
         con.execute("DELETE FROM stories")
         con.execute("DELETE FROM link_state WHERE name = 'stories'")
-        if not rows:
-            con.execute("DROP TABLE _old_story")
-            return how
-        ids = [i for i, _d, _p in rows]
-        con.register("_links", pa.table({"id": ids, "story_id": [index.story_of(i) for i in ids],
-                                         "duplicate_of": [duplicate_of.get(i) for i in ids]}))
-        con.execute("""UPDATE documents SET story_id = _links.story_id, duplicate_of = _links.duplicate_of
-                       FROM _links WHERE documents.id = _links.id""")
-        con.unregister("_links")
+        if isinstance(links, pa.Table):
+            con.register("_links", links)
+        try:
+            con.execute(f"""UPDATE documents SET story_id = l.story_id, duplicate_of = l.duplicate_of
+                            FROM {'_links' if isinstance(links, pa.Table) else links} l WHERE documents.id = l.id""")
+        finally:
+            if isinstance(links, pa.Table):
+                con.unregister("_links")
         for table in ("events", "quotes", "agreements"):
             con.execute(f"UPDATE {table} SET story_id = d.story_id FROM documents d WHERE {table}.doc_id = d.id")
         # A story's date is its first day of coverage; its title, the headline of its first report
@@ -343,9 +365,9 @@ def _link_stories(store: Store) -> str:
                    [],
                    list_sort(list(DISTINCT d.outlet) FILTER (WHERE d.outlet IS NOT NULL))
             FROM documents d WHERE d.story_id IS NOT NULL GROUP BY d.story_id""")
-        con.execute("INSERT INTO link_state VALUES ('stories', ?, ?)", [index.to_bytes(), json.dumps(prints)])
+        if state is not None:
+            con.execute("INSERT INTO link_state VALUES ('stories', ?, ?)", list(state))
         _record_story_aliases(con)
-    return how
 
 
 def _record_story_aliases(con) -> None:
@@ -381,30 +403,6 @@ def _saved_story_index(store: Store, prints: dict[str, str]) -> tuple[StoryIndex
     if index.settings != Settings.default():
         return StoryIndex(), {}, "rebuilt (clustering settings changed)"
     return index, saved, "incremental"
-
-
-def _originals(pairs: Iterable[tuple[str, str]], published: dict[str, str | None]) -> dict[str, str]:
-    """doc -> the original of its near-duplicate group: the earliest published (then smallest
-    id), whatever order the documents were added in."""
-    parent: dict[str, str] = {}
-
-    def find(x: str) -> str:
-        while parent.get(x, x) != x:
-            x = parent[x]
-        return x
-
-    for a, b in pairs:
-        ra, rb = find(a), find(b)
-        if ra != rb:
-            parent[max(ra, rb)] = min(ra, rb)
-    groups: dict[str, list[str]] = {}
-    for x in {x for pair in pairs for x in pair}:
-        groups.setdefault(find(x), []).append(x)
-    out = {}
-    for members in groups.values():
-        first = min(members, key=lambda d: (published.get(d) or "9999", d))
-        out.update({d: first for d in members if d != first})
-    return out
 
 
 def fuse(store: Store) -> None:

@@ -33,7 +33,8 @@ rejections and the (task, item) numbers of duplicate documents. Steps, numbered 
    each task writes its records as Parquet with the store's columns (``store/parquet_io``).
 5. the driver loads the Parquet folder into the store in one transaction (``load_parquet``)
    and runs the steps the local build runs after its batches, with the same functions
-   (``pipeline._date_from_peers``, ``_link_entities``, ``_link_stories``).
+   (``pipeline._date_from_peers``, ``_link_entities``, ``fuse``), except near-duplicates and
+   stories: those are linked on Spark (``engines/spark_link.py``), with the same result.
 
 Every task writes its own files under fixed names, so a retried task replaces its output;
 ``parquet_dir`` must be visible to the driver and every executor (a shared file system).
@@ -432,6 +433,7 @@ def build_spark(paths: Iterable[str], options: Options = Options(), master: str 
     from ..pipeline import BuildReport, _store_files
     from ..store import Store
     from ..store.parquet_io import load_parquet
+    from .spark_link import link_stories_spark
 
     paths = list(paths)
     if STDIN in paths:
@@ -452,8 +454,9 @@ def build_spark(paths: Iterable[str], options: Options = Options(), master: str 
             clock = _Clock()
             load_parquet(store, out)
             clock.lap("load into the store")
-        # the local build's steps after its batches, on the driver, as there
-        pipeline.link_documents(store, options, report)
+        # the local build's steps after its batches, with stories and near-duplicates on Spark
+        pipeline.link_documents(store, options, report,
+                                link_stories=lambda st: link_stories_spark(spark, st, out / _WORK / "link"))
     finally:
         for tmp in _TEMP_TABLES:
             try:

@@ -31,7 +31,7 @@ from datasketch import LeanMinHash, MinHash, MinHashLSH
 if TYPE_CHECKING:
     from .stories import StoryDoc
 
-__all__ = ["DedupIndex", "shingles", "SHINGLE", "SEED"]
+__all__ = ["DedupIndex", "shingles", "containment", "originals", "SHINGLE", "SEED"]
 
 SHINGLE = 4          # words per shingle
 SEED = 1             # MinHash permutation seed (part of the saved state's meaning)
@@ -63,6 +63,43 @@ def shingles(text: str, k: int = SHINGLE) -> np.ndarray:
     for j in range(k):   # FNV-style mix of the k word hashes, in order
         acc = (acc * _MIX) ^ h[j:len(words) - k + 1 + j]
     return np.unique((acc ^ (acc >> np.uint64(32))).astype(np.uint32))
+
+
+def containment(sig: np.ndarray, size: int, sigs: np.ndarray, sizes: np.ndarray, min_ratio: float) -> np.ndarray:
+    """Estimated containment of the smaller shingle set in the larger, of one document
+    (``sig``, ``size``) against others (rows of ``sigs``, ``sizes``); 0 where the sizes are
+    too different or a text has no words."""
+    sizes = np.asarray(sizes)
+    small, large = np.minimum(sizes, size), np.maximum(sizes, size)
+    jaccard = np.count_nonzero(np.asarray(sigs) == sig, axis=1) / len(sig)
+    inter = jaccard * (sizes + size) / (1 + jaccard)
+    ok = (small > 0) & (small >= min_ratio * large)
+    return np.where(ok, np.minimum(1.0, inter / np.maximum(small, 1)), 0.0)
+
+
+def originals(pairs: Iterable[tuple[str, str]], published: dict[str, str | None]) -> dict[str, str]:
+    """doc -> the original of its near-duplicate group: the earliest published (then smallest
+    id), whatever order the documents were added in."""
+    pairs = list(pairs)
+    parent: dict[str, str] = {}
+
+    def find(x: str) -> str:
+        while parent.get(x, x) != x:
+            x = parent[x]
+        return x
+
+    for a, b in pairs:
+        ra, rb = find(a), find(b)
+        if ra != rb:
+            parent[max(ra, rb)] = min(ra, rb)
+    groups: dict[str, list[str]] = {}
+    for x in {x for pair in pairs for x in pair}:
+        groups.setdefault(find(x), []).append(x)
+    out = {}
+    for members in groups.values():
+        first = min(members, key=lambda d: (published.get(d) or "9999", d))
+        out.update({d: first for d in members if d != first})
+    return out
 
 
 def _identity(x):
@@ -109,14 +146,12 @@ class DedupIndex:
         return m.hashvalues.copy(), len(hashes)
 
     def _similarity(self, sig: np.ndarray, size: int, others: np.ndarray) -> np.ndarray:
-        """Estimated containment of the smaller shingle set in the larger, for the indexed
-        documents ``others``; 0 where the sizes are too different or a text has no words."""
-        n_o = self._sizes[others]
-        small, large = np.minimum(n_o, size), np.maximum(n_o, size)
-        jaccard = np.count_nonzero(self._sigs[others] == sig, axis=1) / self.num_perm
-        inter = jaccard * (n_o + size) / (1 + jaccard)
-        ok = (small > 0) & (small >= self.min_ratio * large)
-        return np.where(ok, np.minimum(1.0, inter / np.maximum(small, 1)), 0.0)
+        return containment(sig, size, self._sigs[others], self._sizes[others], self.min_ratio)
+
+    def bands(self) -> list[tuple[int, int]]:
+        """The LSH bands, as (start, end) ranges of a signature: two documents are candidates
+        when one band of their signatures is equal (datasketch's own banding)."""
+        return list(self._lsh.hashranges)
 
     # -- adding --------------------------------------------------------------------------------
     def add_pairs(self, docs: Sequence["StoryDoc"] | Iterable[tuple[str, str]]

@@ -71,7 +71,8 @@ from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 from ..knowledge import load
 from .dedup import DedupIndex
 
-__all__ = ["StoryDoc", "StoryIndex", "cluster", "story_id", "Settings", "build_background"]
+__all__ = ["StoryDoc", "StoryIndex", "cluster", "story_id", "Settings", "build_background", "GraphFeatures",
+           "graph_features"]
 
 _COLS = 0x7FFFFFFF                       # hashed term columns (crc32, 31 bits)
 _WORD = re.compile(r"\b\w\w+\b")         # the words of the words channel (lowercased text)
@@ -231,6 +232,31 @@ def _key_columns(words: tuple[np.ndarray, np.ndarray], k: int) -> np.ndarray:
         return idx
     order = np.lexsort((idx, -w))[:k]
     return np.sort(idx[order])
+
+
+def _norm(weights: np.ndarray) -> float:
+    """The norm of a words vector as stored (float32 weights)."""
+    w = weights.astype(np.float32).astype(np.float64)
+    return float(np.sqrt(np.dot(w, w)))
+
+
+@dataclass(frozen=True)
+class GraphFeatures:
+    """What the story graph compares of one document (for engines that build the graph
+    themselves, such as the Spark engine): its own day, its words vector (sorted columns,
+    float32 weights, as the index stores them), that vector's norm and its key columns."""
+
+    day: int | None
+    columns: np.ndarray
+    weights: np.ndarray
+    norm: float
+    keys: np.ndarray
+
+
+def graph_features(doc: StoryDoc, settings: Settings) -> GraphFeatures:
+    words = _features(doc)[0]
+    return GraphFeatures(own_day(doc), words[0], words[1].astype(np.float32), _norm(words[1]),
+                         _key_columns(words, settings.key_terms))
 
 
 def _day(value: str | None) -> int | None:
@@ -578,8 +604,7 @@ class StoryIndex:
         vectors = _features(doc)
         for rows, (idx, val) in zip(self._rows, vectors):
             rows.append(idx, val)
-        w = vectors[0][1].astype(np.float32).astype(np.float64)
-        self._norm.append(float(np.sqrt(np.dot(w, w))))
+        self._norm.append(_norm(vectors[0][1]))
         keys = [self._key_ids.setdefault(int(c), len(self._key_ids))
                 for c in _key_columns(vectors[0], self.settings.key_terms)]
         self._keys.append(np.asarray(sorted(keys), dtype=np.int32), np.ones(len(keys), dtype=np.float32))
