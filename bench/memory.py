@@ -6,7 +6,7 @@ Each size is a fresh `annalist build` (a subprocess, local engine, 2 parse worke
 synthetic corpus of bench/spark_vs_local.py (the example corpus copied N times, people
 renamed and figures changed: 21 copies = 987 documents, 213 = 10,011). The resident memory
 of the whole process tree (the build and its workers) is sampled every 0.2 s from /proc;
-reported: the peak, the peak while documents are still being parsed (before linking starts:
+reported: the build's time and its linking's (the cross-document steps), the peak, the peak while documents are still being parsed (before linking starts:
 the streaming part), and the store's size on disk when done. The streaming part should stay
 flat as the corpus grows; what linking holds grows with the store (see bench/linking.py)."""
 from __future__ import annotations
@@ -56,11 +56,13 @@ def measure(corpus: Path, db: Path, workers: int) -> dict:
     peak = {"all": 0.0, "parse": 0.0}
     linking = threading.Event()
     err_lines: list[str] = []
+    link_started: list[float] = []
 
     def watch_stderr():   # the build logs when its cross-document steps begin
         for line in proc.stderr:
             err_lines.append(line)
             if line.startswith(_MARK):
+                link_started.append(time.perf_counter())
                 linking.set()
 
     reader = threading.Thread(target=watch_stderr, daemon=True)
@@ -77,7 +79,9 @@ def measure(corpus: Path, db: Path, workers: int) -> dict:
         raise SystemExit(f"build failed ({proc.returncode}): {''.join(err_lines)[-2000:]}")
     report = json.loads(out)["new"]
     size = sum(p.stat().st_size for p in db.parent.glob(db.name + "*") if p.is_file())
-    return {"documents": report, "seconds": round(time.perf_counter() - started, 1),
+    ended = time.perf_counter()
+    return {"documents": report, "seconds": round(ended - started, 1),
+            "link_seconds": round(ended - link_started[0], 1) if link_started else None,
             "peak_mb": round(peak["all"]), "peak_parse_mb": round(peak["parse"]) if linking.is_set() else None,
             "store_mb": round(size / 2**20, 1)}
 
@@ -120,7 +124,8 @@ def main() -> None:
             shutil.rmtree(tmp, ignore_errors=True)
         if not args.json:
             r = rows[-1]
-            print(f"{r['documents']:>7,} documents  {r['seconds']:>7.1f} s  peak {r['peak_mb']:>6,} MB  "
+            print(f"{r['documents']:>7,} documents  {r['seconds']:>7.1f} s (linking {r['link_seconds'] or 0:.1f} s)  "
+                  f"peak {r['peak_mb']:>6,} MB  "
                   f"parsing {r['peak_parse_mb'] or 0:>6,} MB  store {r['store_mb']:>7.1f} MB", flush=True)
     if args.json:
         json.dump(rows, sys.stdout, indent=2)

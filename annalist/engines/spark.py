@@ -455,8 +455,15 @@ def build_spark(paths: Iterable[str], options: Options = Options(), master: str 
             load_parquet(store, out)
             clock.lap("load into the store")
         # the local build's steps after its batches, with stories and near-duplicates on Spark
-        pipeline.link_documents(store, options, report,
-                                link_stories=lambda st: link_stories_spark(spark, st, out / _WORK / "link"))
+        def stories_on_spark(st: "Store") -> str:
+            clock = _Clock()
+            how = link_stories_spark(spark, st, out / _WORK / "link")
+            clock.lap(f"stories and near-duplicates {how}")
+            return how
+
+        clock = _Clock()
+        pipeline.link_documents(store, options, report, link_stories=stories_on_spark)
+        clock.lap("cross-document steps (peer dates, entities, stories, fusion)")
     finally:
         for tmp in _TEMP_TABLES:
             try:
