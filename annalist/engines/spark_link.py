@@ -230,6 +230,18 @@ def _block_edges(items: Iterable, settings) -> Iterator[tuple[str, str]]:
     days = np.asarray([r.day for _, r in docs], dtype=np.int64)
     norms = np.asarray([r.norm for _, r in docs], dtype=np.float64)
     prev = np.asarray([flag == 1 for flag, _ in docs])
+    # Only connectivity matters here (each component's own StoryIndex finds its edges again),
+    # so a block sends a spanning forest of its links, not every link: continuous coverage
+    # links most pairs of a window (3.6 million links at 10,000 documents), a forest at most
+    # one per document.
+    parent = list(range(len(docs)))
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
     for start in range(0, len(home), 1000):
         q = home[start:start + 1000]
         dots = _cross_dots(rows, q, every)
@@ -238,9 +250,12 @@ def _block_edges(items: Iterable, settings) -> Iterator[tuple[str, str]]:
         qi, oi, d = qi[keep], oi[keep], d[keep]
         with np.errstate(divide="ignore", invalid="ignore"):
             cos = d / (norms[qi] * norms[oi])
-        for x, y in zip(qi[cos >= settings.edge_min_dated - _TOLERANCE].tolist(),
-                        oi[cos >= settings.edge_min_dated - _TOLERANCE].tolist()):
-            yield min(ids[x], ids[y]), max(ids[x], ids[y])
+        linked = cos >= settings.edge_min_dated - _TOLERANCE
+        for x, y in zip(qi[linked].tolist(), oi[linked].tolist()):
+            rx, ry = find(x), find(y)
+            if rx != ry:
+                parent[rx] = ry
+                yield min(ids[x], ids[y]), max(ids[x], ids[y])
 
 
 # -- step 4: connected components ------------------------------------------------------------------

@@ -464,8 +464,12 @@ class _Coder:
         return self.sp[left].idx, self.sp[right].idx + len(self.sp[right])
 
     def actors(self, tok: Token | None) -> list[Actor]:
-        if tok is None or tok.lemma_.lower() in self.lx.m["non_actor_heads"]:
-            return []      # "a bomb attack in Khobar killed ...": a place, not an actor
+        if tok is None:
+            return []
+        if tok.lemma_.lower() in self.lx.m["non_actor_heads"]:
+            # "a bomb attack in Khobar killed ...": a place, not an actor; but the country
+            # named on the weapon itself is ("Israeli air strikes hit ...")
+            return self._weapon_country(tok)
         start, end = self.phrase(tok)
         key = (start, end)
         if key in self.actor_cache:
@@ -480,6 +484,18 @@ class _Coder:
             found = self._fallback_actors(tok)
         self.actor_cache[key] = found
         return found
+
+    def _weapon_country(self, tok: Token) -> list[Actor]:
+        """The country of a demonym or country modifying a means of force ('Israeli air
+        strikes', 'Russian missiles', 'Pakistan's shelling'), as event coders code it."""
+        if tok.lemma_.lower() not in self.lx.m["weapon_heads"]:
+            return []
+        for c in tok.children:
+            if c.i < tok.i and c.dep_ in ("amod", "compound", "poss", "nmod"):
+                countries = self.ents.countries_in(c.idx, c.idx + len(c))
+                if len(countries) == 1 and not countries[0].startswith("IGO:"):
+                    return [self._country_actor(countries[0])]
+        return []
 
     def _fallback_actors(self, tok: Token) -> list[Actor]:
         """Entities of the phrase (its head first), one per coordinated conjunct."""
