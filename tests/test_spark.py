@@ -286,7 +286,7 @@ def test_stories_linked_on_spark_equal_the_story_index_on_real_newswire(spark, t
     assert sum(v[1] is not None for v in want.values()) >= len(docs[::37]) // 2
 
 
-def test_connected_components_on_spark_match_union_find(spark):
+def test_connected_components_on_spark_match_scipy(spark):
     from annalist.engines.spark_link import _components
     import random
 
@@ -296,16 +296,16 @@ def test_connected_components_on_spark_match_union_find(spark):
     edges += [(a, b) for a, b in ((nodes[rng.randrange(100, 600)], nodes[rng.randrange(100, 600)]) for _ in range(350)) if a != b]
     labels, rounds = _components(spark.createDataFrame(edges, "a string, b string"))
     got = {r["id"]: r["component"] for r in labels.collect()}
-    parent = {}
-
-    def find(x):
-        while parent.get(x, x) != x:
-            x = parent[x]
-        return x
-    for a, b in edges:
-        ra, rb = find(a), find(b)
-        if ra != rb:
-            parent[max(ra, rb)] = min(ra, rb)
-    linked = {x for e in edges for x in e}
-    assert got == {x: find(x) for x in linked}
+    # the oracle: SciPy's connected components, each named by its smallest node
+    from scipy.sparse import coo_matrix
+    from scipy.sparse.csgraph import connected_components
+    linked = sorted({x for e in edges for x in e})
+    pos = {x: i for i, x in enumerate(linked)}
+    graph = coo_matrix(([1] * len(edges), ([pos[a] for a, _ in edges], [pos[b] for _, b in edges])),
+                       shape=(len(linked), len(linked)))
+    _n, comp = connected_components(graph, directed=False)
+    smallest: dict[int, str] = {}
+    for x in linked:
+        smallest.setdefault(int(comp[pos[x]]), x)
+    assert got == {x: smallest[int(comp[pos[x]])] for x in linked}
     assert rounds < 20   # logarithmic, not one round per step of the chain

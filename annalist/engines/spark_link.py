@@ -20,7 +20,8 @@ Steps:
    a. near-duplicates: documents sharing an LSH band key (a DataFrame self-join on the key),
       scored with the index's own containment estimate;
    b. dated pairs within the time window: each task takes the documents of one time bucket
-      and of the bucket before it and compares them all (sparse products, as the index);
+      and of the bucket before it and compares them all (sparse products, as the index), and
+      sends a spanning forest of the links it finds (connectivity is all step 4 needs);
    c. pairs with an undated document: sharing a key term (a join on the term).
 4. connected components: large-star / small-star rounds of DataFrame joins (Kiveris et al.,
    "Connected components in MapReduce and beyond", 2014), O(log n) rounds; nothing is
