@@ -453,6 +453,8 @@ def _date_from_peers(store: Store, options: Options) -> int:
     redo = [d for d in current.values() if d.id in changed]
     for d in redo:
         d.published = changed[d.id]
-    analysed = analyse_batch(redo, options.model, options.batch_size)
-    store.set_published(updates, [extract(d, sp) for d, (_a, sp) in zip(redo, analysed)])
+    # A batch at a time: parsed documents are large, their extractions small.
+    extractions = [extract(d, sp) for chunk in _chunks(redo, options.batch_size)
+                   for d, (_a, sp) in zip(chunk, analyse_batch(chunk, options.model, options.batch_size))]
+    store.set_published(updates, extractions)
     return len(borrowed)

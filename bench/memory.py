@@ -3,12 +3,14 @@
     python bench/memory.py [--copies 21,53,106,213] [--workers 2] [--json]
 
 Each size is a fresh `annalist build` (a subprocess, local engine, 2 parse workers) of the
-synthetic corpus of bench/spark_vs_local.py (the example corpus copied N times, people
-renamed and figures changed: 21 copies = 987 documents, 213 = 10,011). The resident memory
-of the whole process tree (the build and its workers) is sampled every 0.2 s from /proc;
-reported: the build's time and its linking's (the cross-document steps), the peak, the peak while documents are still being parsed (before linking starts:
-the streaming part), and the store's size on disk when done. The streaming part should stay
-flat as the corpus grows; what linking holds grows with the store (see bench/linking.py)."""
+synthetic corpus of bench/spark_vs_local.py (the example corpus copied N times, people,
+figures, dates and wording varied: 21 copies = about 1,000 documents, 213 = 10,000, 2128 =
+100,000). The resident memory of the whole process tree (the build and its workers) is
+sampled every 0.2 s from /proc; reported: the build's time and its linking's (the cross-
+document steps), the peak, the peak while documents are still being parsed (before linking
+starts: the streaming part), the peak in each cross-document step, and the store's size on
+disk when done. The streaming part should stay flat as the corpus grows; what linking holds
+grows with the store (see bench/linking.py)."""
 from __future__ import annotations
 
 import argparse
@@ -57,6 +59,8 @@ def measure(corpus: Path, db: Path, workers: int) -> dict:
     linking = threading.Event()
     err_lines: list[str] = []
     link_started: list[float] = []
+    step = ["parse"]
+    step_peak: dict[str, float] = {}
 
     def watch_stderr():   # the build logs when its cross-document steps begin
         for line in proc.stderr:
@@ -64,6 +68,8 @@ def measure(corpus: Path, db: Path, workers: int) -> dict:
             if line.startswith(_MARK):
                 link_started.append(time.perf_counter())
                 linking.set()
+            elif line.startswith(_STEP):
+                step[0] = line[len(_STEP):].strip()
 
     reader = threading.Thread(target=watch_stderr, daemon=True)
     reader.start()
@@ -72,6 +78,7 @@ def measure(corpus: Path, db: Path, workers: int) -> dict:
         peak["all"] = max(peak["all"], mb)
         if not linking.is_set():
             peak["parse"] = max(peak["parse"], mb)
+        step_peak[step[0]] = max(step_peak.get(step[0], 0.0), mb)
         time.sleep(0.2)
     out = proc.stdout.read()
     reader.join(timeout=5)
@@ -83,10 +90,14 @@ def measure(corpus: Path, db: Path, workers: int) -> dict:
     return {"documents": report, "seconds": round(ended - started, 1),
             "link_seconds": round(ended - link_started[0], 1) if link_started else None,
             "peak_mb": round(peak["all"]), "peak_parse_mb": round(peak["parse"]) if linking.is_set() else None,
-            "store_mb": round(size / 2**20, 1)}
+            "store_mb": round(size / 2**20, 1),
+            "step_peak_mb": {k: round(v) for k, v in step_peak.items()}}
 
 
 _MARK = "annalist-bench: linking starts"
+_STEP = "annalist-bench: step "
+_LINK_STEPS = {"_date_from_peers": "peer dates", "_link_entities": "entities", "_link_stories": "stories",
+               "fuse": "fusion"}
 
 
 def _child(corpus: str, db: str, workers: int) -> None:
@@ -100,6 +111,15 @@ def _child(corpus: str, db: str, workers: int) -> None:
         return link(*a, **kw)
 
     pipeline.link_documents = marked
+
+    def stepped(name, fn):
+        def run(*a, **kw):
+            print(_STEP + name, file=sys.stderr, flush=True)
+            return fn(*a, **kw)
+        return run
+
+    for attr, name in _LINK_STEPS.items():   # looked up in the module when linking calls them
+        setattr(pipeline, attr, stepped(name, getattr(pipeline, attr)))
     report = build([corpus], Options(db=db, workers=workers, reference_date=TODAY, progress=False))
     print(json.dumps({"new": report.new}))
 
@@ -127,6 +147,7 @@ def main() -> None:
             print(f"{r['documents']:>7,} documents  {r['seconds']:>7.1f} s (linking {r['link_seconds'] or 0:.1f} s)  "
                   f"peak {r['peak_mb']:>6,} MB  "
                   f"parsing {r['peak_parse_mb'] or 0:>6,} MB  store {r['store_mb']:>7.1f} MB", flush=True)
+            print("         peak by step: " + ", ".join(f"{k} {v:,} MB" for k, v in r["step_peak_mb"].items()), flush=True)
     if args.json:
         json.dump(rows, sys.stdout, indent=2)
         print()

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date, timedelta
 
+import numpy as np
 from sklearn.feature_extraction.text import TfidfVectorizer
 
 from ..extract.timex import find_timexes
@@ -16,6 +17,7 @@ __all__ = ["PeerCandidate", "peer_dates", "MIN_SIMILARITY"]
 # topic words alone do not. At 0.2, 53% of lent dates were exact and 66% within a day on
 # newswire with one date in five hidden (python -m eval.dating); confidence follows the score.
 MIN_SIMILARITY = 0.2
+BLOCK_ROWS = 128
 
 
 class PeerCandidate:
@@ -55,24 +57,34 @@ def peer_dates(docs: Sequence[PeerCandidate]) -> dict[str, tuple[DatedValue, str
     vectorizer = TfidfVectorizer(sublinear_tf=True, stop_words="english", ngram_range=(1, 2),
                                  token_pattern=r"(?u)\b\w[\w$.%-]*\w\b")
     matrix = vectorizer.fit_transform([d.text for d in needy] + [d.text for d in lenders])
-    sims = (matrix[: len(needy)] @ matrix[len(needy):].T).toarray()
+    lending = matrix[len(needy):].T.tocsc()
     out: dict[str, tuple[DatedValue, str]] = {}
-    for row, doc in enumerate(needy):
-        lower = _not_before(doc.own)
-        weekdays = {t.weekday for t in find_timexes(doc.text) if t.weekday is not None}
-        order = sims[row].argsort()[::-1]
-        for col in order:
-            score = float(sims[row, col])
-            if score < MIN_SIMILARITY:
-                break
-            lender = lenders[col]
-            if (lender.doc_id == doc.doc_id or lender.own.value[: len(lower)] < lower
-                    or not _fits_weekdays(weekdays, lender.own.value)):
-                continue  # the lender's date must fit what the text itself allows
-            dv = DatedValue(
-                lender.own.value, "day", "inferred", round(min(lender.own.confidence, 0.35 + score), 2),
-                f"from document {lender.doc_id}, which reports the same happening ({score:.2f} similar) "
-                f"and is dated {lender.own.value} by its {lender.own.source}")
-            out[doc.doc_id] = (dv, lender.doc_id)
-            break
+    # A block of needy rows at a time: needy x lenders similarities at once grow with the
+    # square of the corpus (4,238 x 95,346 dense floats, 3.2 GB, at 100k documents).
+    for start in range(0, len(needy), BLOCK_ROWS):
+        block = (matrix[start:start + BLOCK_ROWS] @ lending).toarray()
+        for row, doc in enumerate(needy[start:start + BLOCK_ROWS]):
+            found = _borrow(doc, block[row], lenders)
+            if found:
+                out[doc.doc_id] = found
     return out
+
+
+def _borrow(doc: PeerCandidate, sims, lenders: Sequence[PeerCandidate]) -> tuple[DatedValue, str] | None:
+    """The date of the most similar lender that the document's own text allows."""
+    lower = _not_before(doc.own)
+    weekdays = {t.weekday for t in find_timexes(doc.text) if t.weekday is not None}
+    near = np.flatnonzero(sims >= MIN_SIMILARITY)
+    # Most similar first; among equals the lender that came first, so the choice is repeatable.
+    for col in near[np.lexsort((near, -sims[near]))]:
+        score = float(sims[col])
+        lender = lenders[col]
+        if (lender.doc_id == doc.doc_id or lender.own.value[: len(lower)] < lower
+                or not _fits_weekdays(weekdays, lender.own.value)):
+            continue  # the lender's date must fit what the text itself allows
+        dv = DatedValue(
+            lender.own.value, "day", "inferred", round(min(lender.own.confidence, 0.35 + score), 2),
+            f"from document {lender.doc_id}, which reports the same happening ({score:.2f} similar) "
+            f"and is dated {lender.own.value} by its {lender.own.source}")
+        return dv, lender.doc_id
+    return None
