@@ -28,7 +28,7 @@ from .link.stories import Settings, StoryDoc, StoryIndex
 from .link.peerdate import PeerCandidate, peer_dates
 from .model import Document, RawDocument, Rejection
 from .options import Options
-from .store import Store
+from .store import FusionPart, Store
 from .store.snapshot import Publisher
 
 __all__ = ["build", "BuildReport", "Progress", "scan_items", "process_items", "link_documents"]
@@ -405,6 +405,11 @@ def _saved_story_index(store: Store, prints: dict[str, str]) -> tuple[StoryIndex
     return index, saved, "incremental"
 
 
+# Documents per fusion part: the records of whole stories are read, fused and written a part at
+# a time, so memory does not grow with the store (every record at once was 2.1 GB at 100k).
+FUSION_PART_DOCS = 2000
+
+
 def fuse(store: Store) -> None:
     """Fuse the stored records across documents (one event per happening, utterance ids,
     conflicts, story titles) from the current stories. Part of every build; public for stores
@@ -412,16 +417,36 @@ def fuse(store: Store) -> None:
     rows = store.con.execute("""SELECT id, story_id, CASE WHEN published_precision = 'day' THEN published END,
                                        outlet, duplicate_of FROM documents""").fetchall()
     reports = {i: Report(i, story, pub, outlet, dup or i) for i, story, pub, outlet, dup in rows}
-    events = store.events()
+    store.replace_fusion_parts(_fusion_part(store, reports, doc_ids)
+                               for doc_ids in _whole_stories(rows, FUSION_PART_DOCS))
+
+
+def _whole_stories(rows: Sequence[tuple], size: int):
+    """Lists of about ``size`` document ids, never splitting a story (a document without one is
+    its own): fusion looks only within a story."""
+    part, key = [], None
+    for doc_id, story, *_ in sorted(rows, key=lambda r: (r[1] or f"doc:{r[0]}", r[0])):
+        here = story or f"doc:{doc_id}"
+        if len(part) >= size and here != key:
+            yield part
+            part = []
+        part.append(doc_id)
+        key = here
+    if part:
+        yield part
+
+
+def _fusion_part(store: Store, reports: dict[str, Report], doc_ids: list[str]) -> FusionPart:
+    events = store.events(doc_ids)
     fused = fuse_events(events, reports)
     fused_of = {m: f.id for f in fused for m in f.mention_ids}
-    quotes = store.quotes()
+    quotes = store.quotes(doc_ids)
     by_story: dict[str, list] = {}
     for f in fused:
         by_story.setdefault(f.story_id, []).append(f)
     titles = {sid: t for sid, evs in by_story.items() if sid and (t := story_title(evs))}
-    store.replace_fusion(fused, utterances(quotes, reports), quote_events(quotes, events, fused_of),
-                         figure_conflicts(store.amounts(), reports), titles)
+    return FusionPart(fused, utterances(quotes, reports), quote_events(quotes, events, fused_of),
+                      figure_conflicts(store.amounts(doc_ids), reports), titles)
 
 
 def _link_entities(store: Store) -> None:

@@ -1,10 +1,11 @@
 """Fusion across documents (link/fusion.py): one event per happening with every report's
 evidence and its independent sources, one utterance id per utterance, conflicts kept."""
 import json
+import shutil
 
 import pytest
 
-from annalist import Options, build, open_store
+from annalist import Options, build, open_store, pipeline
 from annalist.link.fusion import Report, figure_conflicts, fuse_events, same_utterance, utterances
 from annalist.model import Actor, Amount, Event, Evidence, Quote
 from conftest import CORPUS, SEEDS, TODAY
@@ -289,3 +290,24 @@ def test_a_later_build_adds_its_documents_to_the_saved_stories(tmp_path, example
     article.write_text(article.read_text(encoding="utf-8").replace("Kazakhstan", "Kazakstan", 1), encoding="utf-8")
     third = build([str(corpus)], Options(db=db, reference_date=TODAY, progress=False))
     assert third.updated == 1 and third.stories.startswith("rebuilt (1 indexed documents changed or left)")
+
+
+_FUSION_STATE = ["SELECT * FROM fused_events ORDER BY id", "SELECT id, event_id FROM events ORDER BY id",
+                 "SELECT id, utterance_id, event_id FROM quotes ORDER BY id",
+                 "SELECT id, title, conflicts, event_ids FROM stories ORDER BY id"]
+
+
+def test_examples_fusion_a_few_stories_at_a_time_equals_fusion_of_all_at_once(examples, tmp_path, monkeypatch):
+    db = tmp_path / "copy.duckdb"
+    shutil.copy(examples.con.execute("SELECT file FROM pragma_database_list WHERE name = current_database()").fetchone()[0], db)
+    with open_store(str(db)) as store:
+        monkeypatch.setattr(pipeline, "FUSION_PART_DOCS", 10**9)
+        pipeline.fuse(store)
+        whole = [store.con.execute(q).fetchall() for q in _FUSION_STATE]
+        parts = list(pipeline._whole_stories(store.con.execute(
+            "SELECT id, story_id FROM documents").fetchall(), 2))
+        assert len(parts) > 10 and all(len(p) < 12 for p in parts)
+        monkeypatch.setattr(pipeline, "FUSION_PART_DOCS", 2)
+        pipeline.fuse(store)
+        assert [store.con.execute(q).fetchall() for q in _FUSION_STATE] == whole
+    assert len(whole[0]) > 30 and any(row[2] for row in whole[3])   # fused events; a story conflict

@@ -12,7 +12,7 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 import json
-from dataclasses import asdict, fields, is_dataclass
+from dataclasses import asdict, dataclass, field, fields, is_dataclass
 
 import duckdb
 import pyarrow as pa
@@ -22,7 +22,7 @@ from ..model import (Actor, Amount, Analysis, DatedValue, DateMention, Document,
                      FusedEvent, Location, Quote, Rejection)
 from .schema import MIGRATIONS, SCHEMA_VERSION
 
-__all__ = ["Store", "open_store", "SCHEMA_VERSION"]
+__all__ = ["Store", "open_store", "FusionPart", "SCHEMA_VERSION"]
 
 _DOC_COLUMNS = [
     "id", "source", "origin", "format", "outlet", "title", "url",
@@ -35,6 +35,18 @@ _DEPENDENT_TABLES = ("sentences", "entity_mentions", "dates", "entities", "event
 _RECORD_TABLES = {"dates": "dates", "entities": "entities", "events": "events", "quotes": "quotes",
                   "amounts": "amounts", "agreements": "agreements"}
 _LIST_COLUMNS = {"aliases", "entities", "parties", "mention_ids", "doc_ids", "outlets"}
+
+
+@dataclass
+class FusionPart:
+    """What fusion gives for some whole stories: their fused events, the utterance and event of
+    each of their quotes, their figure conflicts and their titles."""
+
+    fused: list[FusedEvent]
+    utterance_of: dict[str, str]
+    event_of_quote: dict[str, str]
+    story_conflicts: dict[str, list]
+    story_titles: dict[str, str] = field(default_factory=dict)
 
 
 def open_store(path: str | Path = ":memory:", read_only: bool = False) -> "Store":
@@ -284,29 +296,42 @@ class Store:
 
     # -- reading -------------------------------------------------------------------------------
     # -- records, for the cross-document steps ----------------------------------------------------
-    def _global_ids(self) -> dict[str, str]:
-        return dict(self.con.execute("SELECT entity_id, global_id FROM entity_links").fetchall())
+    # ``doc_ids``: only these documents' records (fusion reads whole stories a part at a time).
+    @staticmethod
+    def _of_docs(doc_ids: Sequence[str] | None, column: str = "doc_id") -> tuple[str, list]:
+        if doc_ids is None:
+            return "", []
+        return f"WHERE {column} IN (SELECT UNNEST(?))", [list(doc_ids)]
 
-    def events(self) -> list[Event]:
-        """Every document's events; actors carry their cross-document entity id."""
-        ids = self._global_ids()
-        rows = self.con.execute("""SELECT id, doc_id, plover, cameo, source, target, trigger, evidence, date,
-                                          date_precision, date_from, location, status, mode, negated, summary,
-                                          confidence, story_id FROM events ORDER BY id""").fetchall()
+    def _global_ids(self, doc_ids: Sequence[str] | None = None) -> dict[str, str]:
+        where, params = self._of_docs(doc_ids)
+        return dict(self.con.execute(f"""SELECT entity_id, global_id FROM entity_links
+                                         WHERE entity_id IN (SELECT id FROM entities {where})""", params).fetchall()
+                    if doc_ids is not None else self.con.execute("SELECT entity_id, global_id FROM entity_links").fetchall())
+
+    def events(self, doc_ids: Sequence[str] | None = None) -> list[Event]:
+        """Every document's events (or ``doc_ids``'); actors carry their cross-document entity id."""
+        ids = self._global_ids(doc_ids)
+        where, params = self._of_docs(doc_ids)
+        rows = self.con.execute(f"""SELECT id, doc_id, plover, cameo, source, target, trigger, evidence, date,
+                                           date_precision, date_from, location, status, mode, negated, summary,
+                                           confidence, story_id FROM events {where} ORDER BY id""", params).fetchall()
         return [Event(i, d, pl, ca, _actor(src, ids), _actor(tgt, ids), trig, _evidence(ev), dt, prec, dfrom,
                       Location(**json.loads(loc)) if loc else None, st, mode, bool(neg), summ or "", conf or 0.5, story)
                 for i, d, pl, ca, src, tgt, trig, ev, dt, prec, dfrom, loc, st, mode, neg, summ, conf, story in rows]
 
-    def quotes(self) -> list[Quote]:
-        ids = self._global_ids()
-        rows = self.con.execute("""SELECT id, doc_id, text, direct, speaker, evidence, start, "end", story_id
-                                   FROM quotes ORDER BY id""").fetchall()
+    def quotes(self, doc_ids: Sequence[str] | None = None) -> list[Quote]:
+        ids = self._global_ids(doc_ids)
+        where, params = self._of_docs(doc_ids)
+        rows = self.con.execute(f"""SELECT id, doc_id, text, direct, speaker, evidence, start, "end", story_id
+                                    FROM quotes {where} ORDER BY id""", params).fetchall()
         return [Quote(i, d, t, bool(direct), _actor(sp, ids), _evidence(ev), s or 0, e or 0, story_id=story)
                 for i, d, t, direct, sp, ev, s, e, story in rows]
 
-    def amounts(self) -> list[Amount]:
-        rows = self.con.execute("""SELECT id, doc_id, text, value, unit, what, qualifier, period, entities, evidence,
-                                          start, "end" FROM amounts ORDER BY id""").fetchall()
+    def amounts(self, doc_ids: Sequence[str] | None = None) -> list[Amount]:
+        where, params = self._of_docs(doc_ids)
+        rows = self.con.execute(f"""SELECT id, doc_id, text, value, unit, what, qualifier, period, entities, evidence,
+                                           start, "end" FROM amounts {where} ORDER BY id""", params).fetchall()
         return [Amount(i, d, t, v, u, w, q, p, list(ents or []), _evidence(ev), s or 0, e or 0)
                 for i, d, t, v, u, w, q, p, ents, ev, s, e in rows]
 
@@ -314,31 +339,40 @@ class Store:
                        event_of_quote: dict[str, str], story_conflicts: dict[str, list],
                        story_titles: dict[str, str] | None = None) -> None:
         """Swap in the fused events and what points to them, in one transaction."""
-        mention_of = {m: f.id for f in fused for m in f.mention_ids}
+        self.replace_fusion_parts([FusionPart(list(fused), utterance_of, event_of_quote, story_conflicts,
+                                              story_titles or {})])
+
+    def replace_fusion_parts(self, parts: Iterable["FusionPart"]) -> None:
+        """Swap in the fused events and what points to them, in one transaction, a part (whole
+        stories) at a time: ``parts`` may be computed as they are written, so that only one part's
+        records are in memory."""
         with self.transaction():
             self.con.execute("DELETE FROM fused_events")
-            if fused:
-                self._insert("fused_events", _records_table(list(fused)))
-            self._update_column("events", "event_id", mention_of)
-            self._update_column("quotes", "utterance_id", utterance_of)
-            self._update_column("quotes", "event_id", event_of_quote)
+            self.con.execute("UPDATE events SET event_id = NULL")
+            self.con.execute("UPDATE quotes SET utterance_id = NULL, event_id = NULL")
+            self.con.execute("UPDATE stories SET conflicts = NULL")
+            for part in parts:
+                if part.fused:
+                    self._insert("fused_events", _records_table(part.fused))
+                self._set_values("events", "event_id", {m: f.id for f in part.fused for m in f.mention_ids})
+                self._set_values("quotes", "utterance_id", part.utterance_of)
+                self._set_values("quotes", "event_id", part.event_of_quote)
+                self._set_values("stories", "conflicts", {k: json.dumps(_plain(v), ensure_ascii=False)
+                                                          for k, v in part.story_conflicts.items()})
+                # a headline written from the main event; the first report's headline otherwise
+                self._set_values("stories", "title", part.story_titles)
             self.con.execute("""UPDATE stories SET event_ids = coalesce(
                                     (SELECT list(f.id ORDER BY f.date NULLS LAST, f.id) FROM fused_events f
                                      WHERE f.story_id = stories.id), [])""")
-            self._update_column("stories", "conflicts",
-                                {k: json.dumps(_plain(v), ensure_ascii=False) for k, v in story_conflicts.items()})
-            if story_titles:   # a headline written from the main event; the first report's headline otherwise
-                self.con.register("_titles", pa.table({"id": list(story_titles), "title": list(story_titles.values())}))
-                self.con.execute("UPDATE stories SET title = _titles.title FROM _titles WHERE stories.id = _titles.id")
-                self.con.unregister("_titles")
 
-    def _update_column(self, table: str, column: str, values: dict[str, str]) -> None:
-        """Set ``column`` from an id -> value map (NULL for ids not in it)."""
-        self.con.execute(f"UPDATE {table} SET {column} = NULL")
+    def _set_values(self, table: str, column: str, values: dict[str, str]) -> None:
+        """Set ``column`` from an id -> value map (rows of other ids keep theirs)."""
         if values:
             self.con.register("_values", pa.table({"id": list(values), "value": list(values.values())}))
-            self.con.execute(f"UPDATE {table} SET {column} = _values.value FROM _values WHERE {table}.id = _values.id")
-            self.con.unregister("_values")
+            try:
+                self.con.execute(f"UPDATE {table} SET {column} = _values.value FROM _values WHERE {table}.id = _values.id")
+            finally:
+                self.con.unregister("_values")
 
     def count(self, table: str) -> int:
         return self.con.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0]  # table names are ours
