@@ -8,7 +8,7 @@ loaded, timed in the same run. Stages: the library's own functions timed one aft
 in this process (ingest, clean, parse, extract, store). Build: the whole ``build()`` with 1
 and 2 worker processes. Everything is reported as docs/s and as a ratio to the floor.
 
-``--synthetic N``: the synthetic corpus of bench/spark_vs_local.py instead (the example corpus
+``--synthetic N``: the synthetic corpus of bench/synthetic.py instead (the example corpus
 copied N times with varied names, figures, dates and wording, in text, HTML, JSON Lines and
 feeds; 213 copies are about 10,000 documents); the floor then parses the texts the build
 parses (the cleaned documents). ``--no-stages`` skips the stage-by-stage timing, which holds
@@ -59,7 +59,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         if args.synthetic:
             sys.path.insert(0, str(Path(__file__).resolve().parent))
-            from spark_vs_local import synthetic_corpus
+            from synthetic import synthetic_corpus
 
             corpus = Path(tmp) / "corpus"
             corpus.mkdir()

@@ -5,8 +5,8 @@ ingests into the same store.
 
 Set-up: the example corpus is built into a fresh store; `annalist watch` follows an inbox
 holding it, and `annalist serve` reads the store (through the snapshots watch publishes).
-During the run a feeder drops a new varied copy of the corpus (47 articles, people renamed
-and figures changed, as in bench/spark_vs_local.py) into the inbox every --drop-every
+During the run a feeder drops a new varied copy of the corpus (47 articles, people renamed,
+figures, dates and wording varied, as in bench/synthetic.py) into the inbox every --drop-every
 seconds, so the writer commits batches and publishes snapshots throughout.
 
 Each client (a thread with its own keep-alive connection) requests, in a loop and in a
@@ -38,7 +38,8 @@ from pathlib import Path
 import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from spark_vs_local import TODAY, write_copy  # noqa: E402  (the same synthetic copies)
+from spark_vs_local import TODAY  # noqa: E402
+from synthetic import write_copy  # noqa: E402  (the same synthetic copies)
 
 MAX_SECONDS, MAX_CLIENTS = 60, 20
 

@@ -3,7 +3,7 @@
     python bench/memory.py [--copies 21,53,106,213] [--workers 2] [--json]
 
 Each size is a fresh `annalist build` (a subprocess, local engine, 2 parse workers) of the
-synthetic corpus of bench/spark_vs_local.py (the example corpus copied N times, people,
+synthetic corpus of bench/synthetic.py (the example corpus copied N times, people,
 figures, dates and wording varied: 21 copies = about 1,000 documents, 213 = 10,000, 2128 =
 100,000). The resident memory of the whole process tree (the build and its workers) is
 sampled every 0.2 s from /proc; reported: the build's time and its linking's (the cross-
@@ -25,7 +25,8 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from spark_vs_local import TODAY, synthetic_corpus  # noqa: E402
+from spark_vs_local import TODAY  # noqa: E402
+from synthetic import synthetic_corpus  # noqa: E402
 
 
 def _tree_rss_mb(pid: int) -> float:

@@ -20,7 +20,8 @@ import tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from spark_vs_local import DEFAULT_DATA, TODAY, synthetic_corpus  # noqa: E402
+from spark_vs_local import DEFAULT_DATA, TODAY  # noqa: E402
+from synthetic import synthetic_corpus  # noqa: E402
 
 # stage -> (file suffix, function name) whose cumulative time is the stage's
 STAGES = [

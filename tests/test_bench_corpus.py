@@ -1,4 +1,4 @@
-"""The benchmarks' synthetic corpus (bench/spark_vs_local.py): its copies must be documents of
+"""The benchmarks' synthetic corpus (bench/synthetic.py): its copies must be documents of
 their own (other dates, names, figures and wording), or a large build measures one giant
 cluster of near-duplicates instead of a corpus."""
 from __future__ import annotations
@@ -16,7 +16,7 @@ from annalist.model import RawDocument
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "bench"))
-from spark_vs_local import EXAMPLES, cut_paragraphs, reword, shift_dates, vary, write_copy  # noqa: E402
+from synthetic import EXAMPLES, cut_paragraphs, reword, shift_dates, vary, write_copy  # noqa: E402
 
 
 def test_dates_move_by_whole_weeks_once_in_every_written_form():
