@@ -298,16 +298,14 @@ class Store:
     # -- records, for the cross-document steps ----------------------------------------------------
     # ``doc_ids``: only these documents' records (fusion reads whole stories a part at a time).
     @staticmethod
-    def _of_docs(doc_ids: Sequence[str] | None, column: str = "doc_id") -> tuple[str, list]:
-        if doc_ids is None:
-            return "", []
-        return f"WHERE {column} IN (SELECT UNNEST(?))", [list(doc_ids)]
+    def _of_docs(doc_ids: Sequence[str] | None) -> tuple[str, list]:
+        return ("", []) if doc_ids is None else ("WHERE doc_id IN (SELECT UNNEST(?))", [list(doc_ids)])
 
     def _global_ids(self, doc_ids: Sequence[str] | None = None) -> dict[str, str]:
         where, params = self._of_docs(doc_ids)
-        return dict(self.con.execute(f"""SELECT entity_id, global_id FROM entity_links
-                                         WHERE entity_id IN (SELECT id FROM entities {where})""", params).fetchall()
-                    if doc_ids is not None else self.con.execute("SELECT entity_id, global_id FROM entity_links").fetchall())
+        if where:
+            where = f"WHERE entity_id IN (SELECT id FROM entities {where})"
+        return dict(self.con.execute(f"SELECT entity_id, global_id FROM entity_links {where}", params).fetchall())
 
     def events(self, doc_ids: Sequence[str] | None = None) -> list[Event]:
         """Every document's events (or ``doc_ids``'); actors carry their cross-document entity id."""
