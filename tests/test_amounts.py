@@ -296,3 +296,17 @@ def test_example_amounts(name, value, unit, qualifier, period, what):
         assert a.period == period
     if what is not None:
         assert a.what == what
+
+
+@pytest.mark.parametrize("text, figure, change", [
+    ("Exports from Uzbekistan to Turkey reached $2.1 billion in 2025, a 7% increase.", "exports", "growth"),
+    ("Cotton output fell to 3 million tonnes, a 4% drop on the year.", "cotton output", "decline"),
+])
+def test_a_percentage_after_a_figure_measures_that_figures_change(text, figure, change):
+    (fig, pct) = amounts(text)
+    assert fig.what.lower().startswith(figure) and pct.what == f"{fig.what} {change}"
+
+
+def test_a_change_noun_without_a_figure_before_it_stays_as_it_is():
+    found = {a.text: a.what for a in amounts("A 7% increase in tariffs was announced on Monday.")}
+    assert found["7%"] != "tariffs growth" and "growth" not in (found["7%"] or "")

@@ -692,6 +692,26 @@ def _from_verb(c: _Ctx, cand: _Cand, toks, avoid) -> str | None:
     return p
 
 
+def _changes_of_earlier(c: _Ctx, group: list[_Cand], whats: list[str | None]) -> list[str | None]:
+    """A percentage that gives the change of a figure just stated measures that figure's change:
+    "trade reached $43.8bn, a 5% increase" / "$33.6 billion, 4.1% more than a year earlier"."""
+    out = list(whats)
+    for k, cand in enumerate(group):
+        if cand.kind != "percent":
+            continue
+        change = None
+        if whats[k] and whats[k].lower() in _CHANGE:           # "a 5% increase" gave "increase"
+            change = _CHANGE[whats[k].lower()]
+        elif whats[k] is None:
+            nxt = c.token_at(cand.end + 1) if cand.end + 1 < len(c.text) else None
+            if nxt is not None and nxt.lower_ in ("more", "less", "higher", "lower"):
+                change = _CHANGE[nxt.lower_]
+        earlier = next((whats[j] for j in range(k - 1, -1, -1) if group[j].kind != "percent" and whats[j]), None)
+        if change and earlier:
+            out[k] = f"{earlier} {change}"
+    return out
+
+
 # -- period -------------------------------------------------------------------------------------
 
 def _date_value(c: _Ctx, d: DateMention) -> tuple[str, int, int] | None:
@@ -806,9 +826,12 @@ def find_amounts(doc: Document, sp, ents: DocEntities, dates: list[DateMention])
             ps = c.text.rfind("\n", 0, s) + 1
             pe = c.text.find("\n", e)
             countries = ents.countries_in(ps, len(c.text) if pe < 0 else pe)
+        whats = []
         for cand in group:
             _qualify(c, cand)
-            what = _what(c, cand) if cand.kind != "count" else (_count_what(c, cand) or cand.what)
+            whats.append(_what(c, cand) if cand.kind != "count" else (_count_what(c, cand) or cand.what))
+        whats = _changes_of_earlier(c, group, whats)
+        for cand, what in zip(group, whats):
             out.append(Amount(
                 id=f"{doc.id}-a{cand.start}", doc_id=doc.id, text=doc.text[cand.start:cand.end],
                 value=cand.value, unit=cand.unit, what=what, qualifier=cand.qualifier,
