@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import json
 import random
+from pathlib import Path
 from datetime import date
 
 import numpy as np
@@ -114,3 +115,42 @@ def test_the_wire_copies_of_the_example_corpus_are_found(tmp_path):
     group = copies | original
     assert all(p <= group for p in pairs), "only the wire story and its republications are near-duplicates"
     assert {frozenset((c, next(iter(original)))) for c in copies} <= pairs
+
+
+TE3 = Path(__file__).resolve().parents[2] / "shared" / "data" / "te3-silver-news.jsonl"
+
+
+@pytest.mark.skipif(not TE3.exists(), reason=f"{TE3} absent (shared dev sets)")
+def test_the_band_index_finds_the_pairs_datasketchs_lsh_finds_on_real_newswire():
+    from datasketch import LeanMinHash, MinHashLSH
+
+    from annalist.link.dedup import SCHEME, SEED, containment
+
+    texts = [json.loads(line)["text"] for line in TE3.read_text(encoding="utf-8").splitlines()[:1200]]
+    texts += [edit(t, k, changes=3, cut=k % 2 == 0) for k, t in enumerate(texts[::6])]   # near-copies
+    texts += [edit(t, k, changes=len(t.split()) // 6) for k, t in enumerate(texts[1::6])]  # look-alikes
+    items = [(f"d{k}", t) for k, t in enumerate(texts)]
+    index = DedupIndex()
+    compared: dict[int, set[int]] = {}
+    candidates = index._candidates
+    index._candidates = lambda first, end: compared.update(found := candidates(first, end)) or found
+    half = len(items) // 2
+    got = index.add_pairs(items[:half]) + index.add_pairs(items[half:])   # two calls, as builds do
+
+    reference = DedupIndex()
+    lsh = MinHashLSH(threshold=reference._lsh_threshold, num_perm=reference.num_perm)
+    sigs, sizes, want, queried = {}, {}, [], set()
+    for doc_id, text in items:
+        sig, size = reference.sketch(text)
+        if size:
+            lean = LeanMinHash(seed=SEED, hashvalues=sig, scheme=SCHEME)
+            for other in lsh.query(lean):
+                queried.add((doc_id, other))
+                score = float(containment(sig, size, sigs[other][None, :], np.asarray([sizes[other]]), reference.min_ratio)[0])
+                if score >= reference.threshold:
+                    want.append((doc_id, other, round(score, 4)))
+            lsh.insert(doc_id, lean)
+        sigs[doc_id], sizes[doc_id] = sig, size
+    assert len(want) >= 150 and len(queried) > len(want)   # candidates include look-alikes
+    assert {(f"d{pos}", f"d{o}") for pos, others in compared.items() for o in others} == queried
+    assert sorted(got) == sorted(want)

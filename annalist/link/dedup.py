@@ -1,8 +1,10 @@
 """Near-duplicates: syndicated or lightly edited copies of one article.
 
 Each document becomes the set of its word 4-grams (shingles), sketched with MinHash
-(datasketch, 128 permutations). A MinHash LSH index finds the candidates, so adding a
-document costs about the same however many are indexed; a candidate is a near-duplicate
+(datasketch, 128 permutations). LSH bands find the candidates (datasketch's banding, kept in
+NumPy arrays: one 64-bit key per band and document, about 0.3 kB a document where
+datasketch's in-memory tables took about 8 kB), so adding a document costs about the same
+however many are indexed; a candidate is a near-duplicate
 when the shorter text is at least ``threshold`` contained in the longer one and the two are
 of comparable length (the shorter at least ``min_ratio`` of the longer). Containment rather
 than plain resemblance, so that a copy cut short by the republishing outlet still counts,
@@ -26,7 +28,7 @@ from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING
 
 import numpy as np
-from datasketch import LeanMinHash, MinHash, MinHashLSH
+from datasketch import MinHash, MinHashLSH
 
 if TYPE_CHECKING:
     from .stories import StoryDoc
@@ -106,6 +108,13 @@ def _identity(x):
     return x
 
 
+def _splitmix(x: np.ndarray) -> np.ndarray:
+    """splitmix64's finaliser: a bijective mix of 64-bit values."""
+    x = (x ^ (x >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
+    x = (x ^ (x >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)
+    return x ^ (x >> np.uint64(31))
+
+
 class DedupIndex:
     """Incremental near-duplicate finder (MinHash LSH over word shingles).
 
@@ -122,12 +131,13 @@ class DedupIndex:
         # contained in the larger and at least `min_ratio` of its size: the LSH cut-off.
         t, r = threshold, min_ratio
         self._lsh_threshold = max(0.05, min(0.95, 0.9 * t * r / (1 + r - t * r)))
-        self._lsh = MinHashLSH(threshold=self._lsh_threshold, num_perm=num_perm)
+        self._bands = list(MinHashLSH(threshold=self._lsh_threshold, num_perm=num_perm).hashranges)
         self._perm = MinHash(num_perm=num_perm, seed=SEED, scheme=SCHEME).permutations
         self._ids: list[str] = []
         self._pos: dict[str, int] = {}
         self._sizes = np.zeros(1024, dtype=np.int64)
         self._sigs = np.zeros((1024, num_perm), dtype=np.uint32)
+        self._band_keys = np.zeros((1024, len(self._bands)), dtype=np.uint64)
 
     def __len__(self) -> int:
         return len(self._ids)
@@ -151,7 +161,7 @@ class DedupIndex:
     def bands(self) -> list[tuple[int, int]]:
         """The LSH bands, as (start, end) ranges of a signature: two documents are candidates
         when one band of their signatures is equal (datasketch's own banding)."""
-        return list(self._lsh.hashranges)
+        return list(self._bands)
 
     # -- adding --------------------------------------------------------------------------------
     def add_pairs(self, docs: Sequence["StoryDoc"] | Iterable[tuple[str, str]]
@@ -159,36 +169,76 @@ class DedupIndex:
         """Add documents; return every near-duplicate pair (new id, earlier id, similarity)
         they form with documents added before (in this call or an earlier one). Documents
         whose id is already indexed are skipped."""
-        pairs: list[tuple[str, str, float]] = []
+        items = []
         for item in docs:
             doc_id, text = (item.doc_id, item.text) if hasattr(item, "doc_id") else item
+            items.append((doc_id, *self.sketch(text)))
+        return self._insert_many(items)
+
+    def _band_keys_of(self, sigs: np.ndarray) -> np.ndarray:
+        """One 64-bit key per band of each signature row (a collision only adds a candidate,
+        which containment then judges)."""
+        out = np.zeros((len(sigs), len(self._bands)), dtype=np.uint64)
+        with np.errstate(over="ignore"):
+            for j, (a, b) in enumerate(self._bands):
+                h = np.full(len(sigs), _MIX, dtype=np.uint64)
+                for col in range(a, b):
+                    h = _splitmix(h ^ sigs[:, col].astype(np.uint64))
+                out[:, j] = h
+        return out
+
+    def _insert_many(self, items: Sequence[tuple[str, np.ndarray, int]]) -> list[tuple[str, str, float]]:
+        """Index ``items`` (id, signature, size) in order; each is compared with every earlier
+        document sharing a band with it (a document without words is neither)."""
+        first = len(self._ids)
+        for doc_id, sig, size in items:
             if doc_id in self._pos:
                 continue
-            sig, size = self.sketch(text)
-            pairs.extend(self._insert(doc_id, sig, size))
-        return pairs
-
-    def _insert(self, doc_id: str, sig: np.ndarray, size: int) -> list[tuple[str, str, float]]:
+            pos = len(self._ids)
+            if pos == len(self._sizes):
+                self._sizes = np.resize(self._sizes, 2 * pos)
+                self._sigs = np.resize(self._sigs, (2 * pos, self.num_perm))
+                self._band_keys = np.resize(self._band_keys, (2 * pos, len(self._bands)))
+            self._pos[doc_id] = pos
+            self._ids.append(doc_id)
+            self._sizes[pos] = size
+            self._sigs[pos] = sig
+        end = len(self._ids)
+        if end == first:
+            return []
+        self._band_keys[first:end] = self._band_keys_of(self._sigs[first:end])
+        cands = self._candidates(first, end)
         found: list[tuple[str, str, float]] = []
-        lean = LeanMinHash(seed=SEED, hashvalues=sig, scheme=SCHEME)
-        if size:
-            cands = self._lsh.query(lean)
-            if cands:
-                others = np.asarray(sorted(self._pos[c] for c in cands), dtype=np.int64)
-                scores = self._similarity(sig, size, others)
-                found = [(doc_id, self._ids[j], round(float(v), 4))
-                         for j, v in zip(others.tolist(), scores.tolist()) if v >= self.threshold]
-            self._lsh.insert(doc_id, lean, check_duplication=False)
-        pos = len(self._ids)
-        if pos == len(self._sizes):
-            self._sizes = np.resize(self._sizes, 2 * pos)
-            self._sigs = np.resize(self._sigs, (2 * pos, self.num_perm))
-        self._pos[doc_id] = pos
-        self._ids.append(doc_id)
-        self._sizes[pos] = size
-        self._sigs[pos] = sig
-        found.sort(key=lambda p: (-p[2], self._pos[p[1]]))
+        for pos in range(first, end):
+            others = cands.get(pos)
+            if not others:
+                continue
+            others = np.asarray(sorted(others), dtype=np.int64)
+            scores = self._similarity(self._sigs[pos], int(self._sizes[pos]), others)
+            mine = [(self._ids[pos], self._ids[j], round(float(v), 4))
+                    for j, v in zip(others.tolist(), scores.tolist()) if v >= self.threshold]
+            mine.sort(key=lambda p: (-p[2], self._pos[p[1]]))
+            found.extend(mine)
         return found
+
+    def _candidates(self, first: int, end: int) -> dict[int, set[int]]:
+        """position -> earlier positions sharing a band, for the positions first..end-1."""
+        indexed = np.flatnonzero(self._sizes[:end] > 0)
+        out: dict[int, set[int]] = {}
+        for j in range(len(self._bands)):
+            keys = self._band_keys[indexed, j]
+            order = np.argsort(keys, kind="stable")      # equal keys stay in position order
+            ks, ps = keys[order], indexed[order]
+            starts = np.flatnonzero(np.r_[True, ks[1:] != ks[:-1]])
+            ends = np.r_[starts[1:], len(ks)]
+            for s, e in zip(starts.tolist(), ends.tolist()):
+                if e - s < 2 or ps[e - 1] < first:
+                    continue                             # a lone key, or no new document in it
+                members = ps[s:e].tolist()
+                for k, pos in enumerate(members):
+                    if pos >= first and k:
+                        out.setdefault(pos, set()).update(members[:k])
+        return out
 
     def add(self, docs: Sequence["StoryDoc"]) -> dict[str, str]:
         """doc_id -> id of the earlier-added document it near-duplicates (most similar, then
@@ -206,11 +256,7 @@ class DedupIndex:
     def add_signatures(self, items: Iterable[tuple[str, np.ndarray, int]]) -> list[tuple[str, str, float]]:
         """Add documents by their saved signatures (in their original order); returns the
         near-duplicate pairs like :meth:`add_pairs`."""
-        pairs: list[tuple[str, str, float]] = []
-        for doc_id, sig, size in items:
-            if doc_id not in self._pos:
-                pairs.extend(self._insert(doc_id, np.asarray(sig, dtype=np.uint32), int(size)))
-        return pairs
+        return self._insert_many([(d, np.asarray(sig, dtype=np.uint32), int(size)) for d, sig, size in items])
 
     def to_bytes(self) -> bytes:
         header = {"format": _FORMAT, "threshold": self.threshold, "num_perm": self.num_perm,
