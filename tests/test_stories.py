@@ -207,6 +207,22 @@ def test_ecbplus_batches_give_the_one_shot_stories():
     assert {d.doc_id: index.story_of(d.doc_id) for d in docs} == once
 
 
+def test_linked_pairs_compared_a_chunk_at_a_time_give_the_same_stories(monkeypatch):
+    data = DATA / "ecbplus-dev"
+    if not (data / "docs.jsonl").is_file():
+        pytest.skip(f"ECB+ development data is not at {data}")
+    from annalist.link import stories
+    from eval.ecbplus import load
+    docs = load(data)[0][::2]
+    whole = cluster(docs, dense_max=5)            # groups above 5 documents: linked pairs only
+    calls = []
+    linked = stories._linked_dots
+    monkeypatch.setattr(stories, "_linked_dots", lambda m, pi, pj: calls.append(len(pi)) or linked(m, pi, pj))
+    monkeypatch.setattr(stories, "PAIR_CHUNK", 7)
+    assert cluster(docs, dense_max=5) == whole
+    assert max(calls) > 7 and len(set(whole.values())) > 20
+
+
 # -- corpora -----------------------------------------------------------------------------------
 
 def test_the_example_corpus_stories():
