@@ -148,3 +148,10 @@ def test_an_impossible_day_without_a_year_is_no_date(text):
     # atheris: with no anchor, "30 February" gave the value XXXX-02-30
     assert check_timexes(text, None) == []
     assert [t.value for t in check_timexes("on 29 February", None)] == ["XXXX-02-29"]
+
+
+def test_a_null_character_token_before_a_known_name_is_no_trie_leaf():
+    # hypothesis: the gazetteer trie kept its payloads under the key "\0", and a "\x00" token
+    # after "Japan" walked into that list as if it were a node
+    x = check_extract("\x00\nJapan \x00\n", date(2025, 6, 16))
+    assert [e.country for e in x.entities] == ["JPN"]

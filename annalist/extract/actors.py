@@ -87,6 +87,10 @@ class _Title:
     org_role: bool
 
 
+# The key of a trie node's payloads: not a string, so no token (not even "\x00") can be it.
+_LEAF = None
+
+
 class _Trie:
     """Token-sequence trie: key tuples of normalised tokens -> list of (pattern, payload)."""
 
@@ -100,7 +104,7 @@ class _Trie:
         node = self.root
         for t in pattern:
             node = node.setdefault(_norm(t), {})
-        node.setdefault("\0", []).append((pattern, payload))
+        node.setdefault(_LEAF, []).append((pattern, payload))
         self.depth = max(self.depth, len(pattern))
 
     def matches(self, norms: list[str], i: int):
@@ -111,8 +115,8 @@ class _Trie:
             if node is None:
                 return
             j += 1
-            if "\0" in node:
-                yield j, node["\0"]
+            if _LEAF in node:
+                yield j, node[_LEAF]
 
 
 def _case_ok(pattern: tuple[str, ...], toks: list[str]) -> bool:
