@@ -222,6 +222,19 @@ def test_a_story_title_is_written_from_its_main_event():
     assert story_title(vague) is None
 
 
+def test_a_story_titled_from_a_described_group_puts_its_verb_in_the_plural():
+    from annalist.link.fusion import story_title
+    banks = Actor("two central banks", None, "IND", "GOV")
+    signing = fuse_events([_event("a", 0, "SUPPORT", banks, None)], REPORTS)
+    signing[0].cameo = "057"
+    assert story_title(signing) == "Two central banks sign agreements"
+    backing = fuse_events([_event("a", 0, "SUPPORT", Actor("Chinese investors", None, "CHN", "BUS"), KAZ)], REPORTS)
+    assert story_title(backing) == "Chinese investors back Kazakhstan"
+    # a name ending in s is no group
+    assert story_title(fuse_events([_event("a", 0, "SUPPORT", Actor("Almas Temirkhanovs", "e1", "KAZ"), KAZ)],
+                                   REPORTS)) == "Almas Temirkhanovs backs Kazakhstan"
+
+
 def test_examples_story_titles_name_the_main_happening(examples):
     titles = [t for (t,) in examples.con.execute("SELECT title FROM stories").fetchall()]
     assert "Daniyar Seitkali and Gao Jianming hold talks in Astana" in titles

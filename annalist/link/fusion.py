@@ -340,6 +340,28 @@ def _importance(e: FusedEvent) -> tuple:
             len(e.evidence), e.source is not None, e.target is not None)
 
 
+def _plural(actor: Actor) -> bool:
+    """A described group ("two central banks", "Chinese investors"): its last word is a plural
+    common noun. Names ("Kazakhstan", "Temirkhanov", "Elbe Wasserstoff") are not."""
+    last = actor.name.split()[-1] if actor.name.split() else ""
+    return (last.isalpha() and last.islower() and last.endswith("s")
+            and not last.endswith(("ss", "us", "is")))
+
+
+def _plural_verb(template: str) -> str:
+    """The template with the verb after "{a} " in the plural: signs -> sign, pushes -> push,
+    carries -> carry."""
+    head, _, rest = template.partition("{a} ")
+    verb, space, tail = rest.partition(" ")
+    if verb.endswith("ies"):
+        verb = verb[:-3] + "y"
+    elif verb.endswith(("sses", "shes", "ches", "xes", "zes")):
+        verb = verb[:-2]
+    elif verb.endswith("s") and not verb.endswith("ss"):
+        verb = verb[:-1]
+    return f"{head}{{a}} {verb}{space}{tail}"
+
+
 def story_title(events: Sequence[FusedEvent]) -> str | None:
     """A short headline from a story's main event (the one most sources report): "Kassym-Jomart
     Tokayev and Xi Jinping hold talks in Beijing". None when the story has no usable event."""
@@ -353,7 +375,10 @@ def story_title(events: Sequence[FusedEvent]) -> str | None:
     both, one = k["headlines"].get(main.cameo) or k["headlines"][main.plover]
     a = main.source.name
     b = main.target.name if main.target and fold(main.target.name) != fold(a) else None
-    title = both.format(a=a, b=b) if b else one.format(a=a)
+    template = both if b else one
+    if _plural(main.source) and not template.startswith("{a} and "):
+        template = _plural_verb(template)     # "Two central banks sign agreements"
+    title = template.format(a=a, b=b)
     place = main.location.name if main.location else None
     if place and fold(place) not in {fold(a), fold(b or "")}:
         title += f" in {place}"
