@@ -427,7 +427,7 @@ def _pair_dots(a: sp.csr_matrix, b: sp.csr_matrix) -> np.ndarray:
 
 
 # Pairs per step in _linked_dots: a row gathered per pair for every pair at once grew with the
-# links of a group (one group of a 100k-document build took more than 20 GB).
+# links of a group (millions of pairs in the giant group of a 100k-document build).
 PAIR_CHUNK = 50_000
 
 
