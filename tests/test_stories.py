@@ -223,6 +223,47 @@ def test_linked_pairs_compared_a_chunk_at_a_time_give_the_same_stories(monkeypat
     assert max(calls) > 7 and len(set(whole.values())) > 20
 
 
+def _edges(index: StoryIndex) -> set[tuple[str, str]]:
+    ids = index._ids
+    return {tuple(sorted((ids[a], ids[b]))) for chunks in index._edges.values() for c in chunks
+            for a, b in zip(c[0].tolist(), c[1].tolist())}
+
+
+def test_a_dated_and_an_undated_report_need_the_bar_of_two_dated_ones():
+    march = SESSION.format(**MARCH)
+    other = rewrite(march, 3)
+    # the same pair of texts: undated-undated is linked at the weak bar, dated-undated is not
+    # when its cosine lies between the two bars
+    pair = [StoryDoc("a", march), StoryDoc("b", other)]
+    idx = StoryIndex(edge_min=0.0, edge_min_mixed=0.99)
+    idx.add(pair)
+    assert _edges(idx) == {("a", "b")}
+    idx = StoryIndex(edge_min=0.0, edge_min_mixed=0.99)
+    idx.add([StoryDoc("a", march, published="2025-03-13"), StoryDoc("b", other)])
+    assert _edges(idx) == set()
+    idx = StoryIndex(edge_min=0.99, edge_min_mixed=0.0)
+    idx.add([StoryDoc("a", march, published="2025-03-13"), StoryDoc("b", other)])
+    assert _edges(idx) == {("a", "b")}
+    # and it needs key_shared_mixed shared key terms (12 heaviest each): more than both hold fails
+    idx = StoryIndex(edge_min_mixed=0.0, key_shared_mixed=13)
+    idx.add([StoryDoc("a", march, published="2025-03-13"), StoryDoc("b", other)])
+    assert _edges(idx) == set()
+
+
+def test_undated_candidates_compared_a_bounded_number_at_a_time_give_the_same_links(monkeypatch):
+    from annalist.link import stories
+    docs, _ = example_docs()
+    # a third undated, so that both kinds of pairs with an undated document occur
+    docs = [dataclasses.replace(d, published=None) if k % 3 == 0 else d for k, d in enumerate(docs)]
+    whole = StoryIndex()
+    whole.add(docs)
+    monkeypatch.setattr(stories, "UNDATED_PAIRS", 10)
+    small = StoryIndex()
+    small.add(docs)
+    assert _edges(small) == _edges(whole) and len(_edges(whole)) > 20
+    assert small.stories() == whole.stories()
+
+
 # -- corpora -----------------------------------------------------------------------------------
 
 def test_the_example_corpus_stories():

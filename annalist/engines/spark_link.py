@@ -22,7 +22,7 @@ Steps:
    b. dated pairs within the time window: each task takes the documents of one time bucket
       and of the bucket before it and compares them all (sparse products, as the index), and
       sends a spanning forest of the links it finds (connectivity is all step 4 needs);
-   c. pairs with an undated document: sharing a key term (a join on the term).
+   c. pairs with an undated document: sharing key terms (a join on the term, counted).
 4. connected components: large-star / small-star rounds of DataFrame joins (Kiveris et al.,
    "Connected components in MapReduce and beyond", 2014), O(log n) rounds; nothing is
    collected. GraphFrames would do this too, but its jar is fetched at run time (offline here).
@@ -120,11 +120,15 @@ def _link(spark: "SparkSession", docs_file: str, links_dir: str) -> dict[str, in
     dated_edges = spark.createDataFrame(blocks, "a string, b string")
     # 3c. pairs with an undated document: a shared key term
     keys = feats.select("id", F.col("day").isNull().alias("undated"), F.explode("keys").alias("key"))
-    cand = (keys.alias("a").join(keys.alias("b"), "key")
-            .where((F.col("a.id") < F.col("b.id")) & (F.col("a.undated") | F.col("b.undated")))
-            .select(F.col("a.id").alias("a"), F.col("b.id").alias("b")).distinct())
+    shared = (keys.alias("a").join(keys.alias("b"), "key")
+              .where((F.col("a.id") < F.col("b.id")) & (F.col("a.undated") | F.col("b.undated")))
+              .groupBy(F.col("a.id").alias("a"), F.col("b.id").alias("b"),
+                       (F.col("a.undated") != F.col("b.undated")).alias("mixed"))
+              .count())
+    cand = shared.where(F.col("count") >= F.when(F.col("mixed"), settings.key_shared_mixed)
+                        .otherwise(settings.key_shared)).select("a", "b", "mixed")
     vectors = feats.select("id", "columns", "weights", "norm")
-    undated_edges = _scored(cand, vectors, lambda it: _cosines(it, settings.edge_min))
+    undated_edges = _scored(cand, vectors, lambda it: _cosines(it, settings.edge_min, settings.edge_min_mixed))
     edges = dup_edges.union(dated_edges).union(undated_edges).distinct()
     edges.persist(StorageLevel.MEMORY_AND_DISK)
     n_edges = edges.count()
@@ -203,14 +207,15 @@ def _min_ratio() -> float:
     return DedupIndex().min_ratio
 
 
-def _cosines(rows: Iterable, edge_min: float) -> Iterator[tuple[str, str]]:
+def _cosines(rows: Iterable, edge_min: float, edge_min_mixed: float) -> Iterator[tuple[str, str]]:
     for r in rows:
+        threshold = edge_min_mixed if r.mixed else edge_min
         ca, cb = np.asarray(r.a_columns), np.asarray(r.b_columns)
         _, ia, ib = np.intersect1d(ca, cb, assume_unique=True, return_indices=True)
         if not len(ia) or not r.a_norm or not r.b_norm:
             continue
         wa, wb = np.asarray(r.a_weights, dtype=np.float64), np.asarray(r.b_weights, dtype=np.float64)
-        if float(np.dot(wa[ia], wb[ib])) / (r.a_norm * r.b_norm) >= edge_min - _TOLERANCE:
+        if float(np.dot(wa[ia], wb[ib])) / (r.a_norm * r.b_norm) >= threshold - _TOLERANCE:
             yield r.a, r.b
 
 

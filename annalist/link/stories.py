@@ -11,9 +11,12 @@ How a document is seen
 The graph (an edge depends on its two documents only)
     Two dated documents are linked when at most ``window_days`` apart and the cosine of their
     word vectors reaches ``edge_min_dated`` (every pair in the window is compared, bucket by
-    bucket). A pair with an undated document is a candidate when the two share one of their
-    ``key_terms`` heaviest terms (an inverted index), and linked at cosine ``edge_min``: time
-    cannot help there, so weaker content links count. Near-duplicates (MinHash LSH,
+    bucket). A pair with an undated document is a candidate when the two share
+    ``key_shared`` of their ``key_terms`` heaviest terms (an inverted index), and linked at
+    cosine ``edge_min``: time cannot help there, so weaker content links count. A dated and an
+    undated document need ``key_shared_mixed`` shared terms and cosine ``edge_min_mixed`` (the
+    bar of two dated ones): in a corpus on one subject most documents share a key term, and
+    the weak bar linked each undated document with a quarter of the corpus. Near-duplicates (MinHash LSH,
     :mod:`annalist.link.dedup`) are always linked, whatever their dates.
 
 Stories: a deterministic function of each connected component of the graph
@@ -43,7 +46,10 @@ Time
 Cost
     Linking is linear in the number of documents for a steady flow of dated news (each
     document is compared with the documents of its time window); undated documents are
-    compared through the key-term index, whose lists grow with the corpus. A component is
+    compared through the key-term index, whose lists grow with the corpus: their links are
+    quadratic in the corpus (a few per cent of documents are undated, each compared with the
+    documents sharing its key terms), bounded by the stricter bar for dated-undated pairs and
+    computed a bounded number of candidate pairs at a time (``UNDATED_PAIRS``). A component is
     recomputed whole when it grows; continuous coverage chains most dated documents into one
     component, so ``add`` then costs about a third of a one-shot run (see bench/linking.py).
 
@@ -60,7 +66,7 @@ import re
 import zlib
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from dataclasses import asdict, dataclass, replace
+from dataclasses import asdict, dataclass, fields, replace
 from datetime import date
 from functools import cache
 
@@ -101,11 +107,14 @@ class Settings:
 
     edge_min: float
     edge_min_dated: float
+    edge_min_mixed: float
     topic_link: float
     link_k: int
     story_link: float
     window_days: int
     key_terms: int
+    key_shared: int
+    key_shared_mixed: int
     min_split: int
     attach_max: int
     attach_share: float
@@ -116,8 +125,10 @@ class Settings:
     @classmethod
     def default(cls, **overrides) -> "Settings":
         k = load("stories")
-        values = dict(edge_min=k["edge_min"], edge_min_dated=k["edge_min_dated"], topic_link=k["topic_link"], link_k=k["link_k"], story_link=k["story_link"],
-                      window_days=k["window_days"], key_terms=k["key_terms"], min_split=k["min_split"],
+        values = dict(edge_min=k["edge_min"], edge_min_dated=k["edge_min_dated"],
+                      edge_min_mixed=k.get("edge_min_mixed", k["edge_min"]), topic_link=k["topic_link"], link_k=k["link_k"], story_link=k["story_link"],
+                      window_days=k["window_days"], key_terms=k["key_terms"],
+                      key_shared=k.get("key_shared", 1), key_shared_mixed=k.get("key_shared_mixed", 1), min_split=k["min_split"],
                       attach_max=k["attach_max"], attach_share=k["attach_share"],
                       dense_max=k["dense_max"], weights=tuple(k["weights"][c] for c in CHANNELS),
                       dedup_threshold=k["dedup_threshold"])
@@ -429,6 +440,8 @@ def _pair_dots(a: sp.csr_matrix, b: sp.csr_matrix) -> np.ndarray:
 # Pairs per step in _linked_dots: a row gathered per pair for every pair at once grew with the
 # links of a group (millions of pairs in the giant group of a 100k-document build).
 PAIR_CHUNK = 50_000
+# Candidate pairs per key-term product in StoryIndex._new_edges (undated documents).
+UNDATED_PAIRS = 2_000_000
 
 
 def _linked_dots(mat: sp.csr_matrix, pi: np.ndarray, pj: np.ndarray) -> np.ndarray:
@@ -565,7 +578,10 @@ class StoryIndex:
         header = json.loads(a["header"].tobytes().decode("utf-8"))
         if header.get("format") != _STATE_FORMAT:
             raise ValueError(f"not a saved StoryIndex of this version ({header.get('format')!r})")
-        settings = Settings(**{k: tuple(v) if isinstance(v, list) else v for k, v in header["settings"].items()})
+        saved = header["settings"]
+        if set(saved) != {f.name for f in fields(Settings)}:   # saved before a setting was added or dropped
+            raise ValueError("saved with other clustering settings")
+        settings = Settings(**{k: tuple(v) if isinstance(v, list) else v for k, v in saved.items()})
         index = cls(settings)
         index.dedup = DedupIndex.from_bytes(a["dedup"].tobytes())
         index._ids = header["ids"]
@@ -675,18 +691,23 @@ class StoryIndex:
             tasks.append((np.asarray(dated_new, dtype=np.int64), np.asarray(self._undated, dtype=np.int64)))
         n_keys = max(1, len(self._key_ids))
         for q, nbrs in tasks:
-            for start in range(0, len(q), 2000):
-                qc = q[start:start + 2000]
-                shared = (self._keys.gather(qc, n_keys) @ self._keys.gather(nbrs, n_keys).T).tocoo()
+            nbr_keys = self._keys.gather(nbrs, n_keys).T.tocsr()
+            # rows per product bounded by its largest possible size: in a corpus on one subject
+            # nearly every pair shares a key term, so a fixed number of rows grew with the corpus
+            step = max(1, min(2000, UNDATED_PAIRS // max(1, len(nbrs))))
+            for start in range(0, len(q), step):
+                qc = q[start:start + step]
+                shared = (self._keys.gather(qc, n_keys) @ nbr_keys).tocoo()
                 qi, oi = qc[shared.row], nbrs[shared.col]
-                keep = oi < qi
-                qi, oi = qi[keep], oi[keep]
+                mixed = (days[qi] < 0) != (days[oi] < 0)
+                keep = (oi < qi) & (shared.data >= np.where(mixed, s.key_shared_mixed, s.key_shared))
+                qi, oi, mixed = qi[keep], oi[keep], mixed[keep]
                 cos = np.zeros(len(qi))
                 for c in range(0, len(qi), 20000):
                     a = self._rows[0].gather(qi[c:c + 20000]).astype(np.float64)
                     b = self._rows[0].gather(oi[c:c + 20000]).astype(np.float64)
                     cos[c:c + 20000] = _pair_dots(a, b) / (norms[qi[c:c + 20000]] * norms[oi[c:c + 20000]])
-                keep = cos >= s.edge_min
+                keep = cos >= np.where(mixed, s.edge_min_mixed, s.edge_min)
                 out_q.append(qi[keep]), out_o.append(oi[keep]), out_w.append(cos[keep])
         if not out_q:
             return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64), np.zeros(0)
