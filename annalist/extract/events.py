@@ -934,7 +934,9 @@ class _Coder:
         if need == "warn_ok":
             x = _complement_of(v) or next((c for c in kids if c.dep_ == "ccomp"), None)
             if x is None:
-                return False
+                # "warned Seoul of merciless retaliation", "of serious consequences"
+                return any(g.lemma_.lower() in self.lx.m["threat_words"] for p in kids
+                           if p.dep_ == "prep" and p.lower_ == "of" for g in p.children if g.dep_ == "pobj")
             if x.dep_ == "ccomp" and not any(a.lower_ in ("will", "would", "shall", "could") for a in x.children
                                              if a.dep_ == "aux"):
                 return False
@@ -1052,11 +1054,13 @@ class _Coder:
         return out
 
     def noun_pat(self, n: Token, verb_key: str | None = None, allow: frozenset[str] | None = None,
-                 need_end: bool = False, goal: bool = False) -> _NounPat | None:
+                 need_end: bool = False, goal: bool = False, joint: bool = False) -> _NounPat | None:
         k = self.nkey(n)
         if k is None:
             return None
         mods = _modifiers(n)
+        if joint:
+            mods = mods | {"joint"}   # "South Korean and US forces began their drills": joint drills
         for p in self.lx.nouns[k]:
             if p.goal and not goal:
                 continue          # "elections", "independence": what is demanded, not a deed
@@ -1086,14 +1090,17 @@ class _Coder:
         if pat.nominal_only and obj.lemma_.lower() not in pat.nominal_only:
             return False
         found: tuple[_NounPat, Token] | None = None
-        for n in self._event_nouns(obj):
+        # "provided Kyrgyzstan with a grant": the event noun is in the with-phrase, the object is the target
+        with_nouns = [n for p in v.children if p.dep_ == "prep" and p.lower_ == "with" and pat.kind == "light"
+                      and obj.pos_ == "PROPN" for g in p.children if g.dep_ == "pobj" for n in self._event_nouns(g)]
+        for n in self._event_nouns(obj) + with_nouns:
             if pat.kind == "end":
                 p = self.noun_pat(n, key, None, need_end=True)
                 if p is not None and p.t in pat.allow:
                     found = (p, n)
                     break
             else:
-                p = self.noun_pat(n, key, pat.allow)
+                p = self.noun_pat(n, key, pat.allow, joint=self.joint_subject(v))
                 if p is not None:
                     found = (p, n)
                     break
@@ -1128,6 +1135,8 @@ class _Coder:
             m = self.lx.mode_of(c)
         hit = _Hit(v, words, t, c, m, 0.75, planned=p.planned, clause=[v, obj, n])
         hit = self._act(v, pat, hit, None, passive)
+        if n in with_nouns:
+            hit.tgt, hit.tgt_alt = [obj], []
         if not hit.src and p.nominal:
             # "the next meeting of the Kazakh–Chinese subcommittee will be held in Kazakhstan"
             src, tgt = self._noun_participants(n, p)
@@ -1810,7 +1819,9 @@ class _Coder:
             if pair:
                 srcs, tgts = [pair[0]], [pair[1]]
                 conf *= 0.6
-        if srcs and not tgts and not hit.nominal:
+        reciprocal = hit.sym or hit.trig.lemma_.lower() in lx.m["reciprocal_verbs"]
+        if srcs and not tgts and not hit.nominal and not (reciprocal and len(_distinct(srcs)) >= 2):
+            # "X and Y signed an agreement in Luxembourg": the partner, not a place of the act
             tgts = self._implicit_target(hit, srcs)
         if not srcs and not tgts:
             conf *= 0.6           # PLOVER wants actors: kept (it may be the only report) but weak
@@ -1820,8 +1831,7 @@ class _Coder:
         # symmetric events: "X and Y met" -> X met Y; a target slot that found no country ("at a
         # meeting of their commission", "in the Arabian Sea") does not outrank the partner
         mutual = False
-        if (hit.sym or hit.trig.lemma_.lower() in lx.m["reciprocal_verbs"]) and len(_distinct(srcs)) >= 2 \
-                and not any(t.country for t in tgts):
+        if reciprocal and len(_distinct(srcs)) >= 2 and not any(t.country for t in tgts):
             srcs = _distinct(srcs)
             # "Russia and Ukraine exchanged prisoners": two releases, one each way
             mutual = hit.t not in lx.symmetric and hit.t in lx.cooperative and hit.c not in lx.symmetric_codes
