@@ -1715,7 +1715,10 @@ class _Coder:
             for ev in self.build(sent, hit, inherited, cue):
                 s, t = _actor_key(ev.source), _actor_key(ev.target)
                 pair = frozenset((s, t)) if _is_sym(self.lx, ev.plover, ev.cameo, None) else (s, t)
-                key = (ev.plover, pair, ev.status, ev.negated)
+                # the code family as _merge has it: "is to visit Astana, when the two countries plan
+                # to sign" is two planned acts (036 and 030), "arrived on a visit ... met" one (04x)
+                family = ev.cameo[:2] if ev.plover == "CONSULT" else ev.cameo[:3]
+                key = (ev.plover, family, pair, ev.status, ev.negated)
                 kept = seen.get(key)
                 if kept is None:
                     seen[key] = ev
