@@ -70,7 +70,7 @@ def test_percentages(phrase, value):
 
 @pytest.mark.parametrize("phrase,value,unit", [
     ("20 million tonnes", 2e7, "tonnes"), ("1 gigawatt", 1, "gigawatts"), ("2 GW", 2, "gigawatts"),
-    ("272-km", 272, "kilometres")])
+    ("272-km", 272, "kilometres"), ("2 billion kilowatt hours", 2e9, "kilowatt-hours")])
 def test_measures(phrase, value, unit):
     a = one(f"The new {phrase} link was approved." if "-" in phrase else f"The plant will handle {phrase} of freight.")
     assert (a.value, a.unit) == (pytest.approx(value), unit)
@@ -90,6 +90,10 @@ def test_won_needs_a_scale_or_a_large_number():
     ("Officials signed 24 intergovernmental and interdepartmental agreements.", 24, "agreements",
      "intergovernmental and interdepartmental agreements"),
     ("The forum drew 1,200 students.", 1200, "students", "students"),
+    # what a counted container holds
+    ("Customs stopped 300 shipments of banned goods.", 300, "shipments", "shipments of banned goods"),
+    ("Russia moved two brigades of air defence troops.", 2, "brigades", "brigades of air defence troops"),
+    ("The ministers of 12 members of the SCO met.", 12, "members", "members"),
 ])
 def test_counted_things(text, value, unit, what):
     a = one(text)
@@ -157,6 +161,14 @@ def test_trailing_or_more_and_ranges():
      "joint projects investment volume"),
     ("Hauliers estimate their losses at 30 mln tenge a day.", "30 mln tenge", "losses"),
     ("The new line cost about 300 billion tenge.", "300 billion tenge", "new line cost"),
+    # the thing worth it, not the act it is part of
+    ("The ministers witnessed the signing of 14 agreements worth $3 billion.", "$3 billion", "agreements"),
+    # a named sum of money: the name, not what it pays for
+    ("Korea provided Laos with a grant of $20 million for rural clinics.", "$20 million", "grant"),
+    ("The bank will lend Armenia and Georgia €400 million for new roads.", "€400 million", "loan"),
+    # a date after the measured thing is not part of it
+    ("Tajikistan will supply 900 million kilowatt hours of electricity next summer.",
+     "900 million kilowatt hours", "electricity"),
 ])
 def test_what(text, written, what):
     assert one(text, written).what == what

@@ -345,9 +345,23 @@ def _count_candidates(c: _Ctx, taken: list[tuple[int, int]]) -> list[_Cand]:
         words = [t for t in sp[j:head.i + 1] if not covered[t.idx]]
         while words and (words[0].lower_ in _COUNT_MODS or words[0].is_punct):
             words = words[1:]
-        cand.what = "".join(t.text_with_ws for t in words).strip() or unit
+        cand.what = ("".join(t.text_with_ws for t in words).strip() or unit) + _of_what(c, head)
         out.append(cand)
     return out
+
+
+def _of_what(c: _Ctx, head) -> str:
+    """What a counted container holds: "2,000 shipments of sanctioned goods", "two brigades of air
+    defence troops" (the of-phrase names what is counted; not a party, place, date or number)."""
+    of = next((ch for ch in head.rights if ch.dep_ == "prep" and ch.lower_ == "of" and ch.i == head.i + 1), None)
+    pobj = next((g for g in of.children if g.dep_ == "pobj"), None) if of is not None else None
+    if pobj is None or pobj.pos_ != "NOUN" or _is_actor(c, pobj) or _is_date_tok(c, pobj) or pobj.like_num:
+        return ""
+    sub = [t for t in pobj.subtree if t.i <= pobj.i]
+    if len(sub) > 4 or any(t.pos_ in ("NUM", "PRON", "PUNCT") or "\n" in t.whitespace_ for t in sub):
+        return ""
+    sub = [t for t in sub if t.pos_ != "DET"]
+    return " of " + " ".join(t.text for t in sub)
 
 
 def _counted_noun(c: _Ctx, sp, j: int, covered: bytearray):
@@ -512,7 +526,8 @@ def _what(c: _Ctx, cand: _Cand) -> str | None:
     # X worth $N ("more than 30 joint projects with China worth $14.5 billion")
     if prev is not None and prev.lower_ == "worth" and prev.i > 0:
         n = sp[prev.i - 1]
-        while n.dep_ == "pobj" and n.head.head.pos_ == "NOUN" and n.head.head.i < n.i:
+        # "projects with China worth": the projects; "the signing of 30 agreements worth": the agreements
+        while n.dep_ == "pobj" and n.head.lower_ != "of" and n.head.head.pos_ == "NOUN" and n.head.head.i < n.i:
             n = n.head.head
         if n.pos_ in ("NOUN", "PROPN"):
             return _phrase(c, n, avoid=avoid)
@@ -523,7 +538,16 @@ def _what(c: _Ctx, cand: _Cand) -> str | None:
         if nxt.lower_ == "worth" and after + 2 < len(sp) and sp[after + 1].lower_ == "of":
             return _phrase(c, _head_of_np(sp, after + 2), avoid=avoid)
         preps = {"money": ("in", "of", "for", "on"), "measure": ("of", "in"), "percent": ()}.get(cand.kind, ())
-        if nxt.lower_ in preps:
+        # "a grant of 1.5 billion yen for new school buses": the grant, not what it pays for
+        named_by_of = prev is not None and prev.lower_ == "of" and prev.i > 0 and sp[prev.i - 1].pos_ == "NOUN" \
+            and sp[prev.i - 1].lemma_.lower() not in _GENERIC
+        obj = toks[-1]
+        while obj.dep_ in ("conj", "appos") and obj.head.i != obj.i:
+            obj = obj.head                  # "lend Armenia and Georgia €400 million": parsed as a conjunct
+        money_head = obj.head if cand.kind == "money" and obj.dep_ in ("dobj", "dative") else None
+        if money_head is not None and money_head.lemma_.lower() in _LOAN_VERBS and nxt.lower_ in ("for", "on"):
+            return _VERB_NOUNS.get(money_head.lemma_.lower())   # "lend Kyrgyzstan €1.2 billion for projects": a loan
+        if nxt.lower_ in preps and not (named_by_of and nxt.lower_ in ("for", "on")):
             n = _head_of_np(sp, after + 1)
             if n is not None and n.pos_ in ("NOUN", "VERB") and not _is_date_tok(c, n) and \
                     n.ent_type_ not in ("GPE", "LOC", "FAC", "ORG", "NORP"):
@@ -584,6 +608,8 @@ def _head_of_np(sp, i: int):
     k = i
     while k < len(sp) and k - i < 7:
         t = sp[k]
+        if head is not None and t.ent_type_ in ("DATE", "TIME"):
+            break                     # "of electricity next winter": the date is no part of it
         if t.pos_ in ("NOUN", "PROPN"):
             head = t
         elif t.text in ("-", "–") or head is not None and t.pos_ == "ADJ":
