@@ -17,9 +17,11 @@ from eval import devset
 
 DATA = ROOT / "eval" / "devset" / "sentences.jsonl"
 ITEMS = devset.load(DATA)
-HELDOUT = devset.load(devset.HELDOUT_DATA)
-# the format checks run on both files: the held-out set is annotated by the same guidelines
-BOTH = pytest.mark.parametrize("items", [ITEMS, HELDOUT], ids=["dev", "heldout"])
+# every held-out set: name -> (items, id prefix)
+HELDOUTS = {name: (devset.load(path), {"heldout": "ho"}.get(name, "h" + name[-1]))
+            for name, path in devset.SPLITS.items() if name != "dev"}
+# the format checks run on every file: the held-out sets are annotated by the same guidelines
+BOTH = pytest.mark.parametrize("items", [ITEMS] + [v[0] for v in HELDOUTS.values()], ids=["dev", *HELDOUTS])
 
 KEYS = {"id", "text", "published", "dateline", "origin", "events", "dates", "quotes", "amounts", "agreements"}
 STATUSES = {"reported", "planned", "background"}
@@ -60,17 +62,22 @@ def test_every_item_parses_with_the_expected_keys_and_unique_ids():
             assert it["id"].startswith("ex-") and (ROOT / it["origin"]).is_file(), it["origin"]
 
 
-def test_heldout_items_are_new_written_sentences_with_the_expected_keys():
-    assert len(HELDOUT) >= 120
-    assert [it["id"] for it in HELDOUT if set(it) != KEYS or not re.fullmatch(r"ho-\d{4}", it["id"])] == []
-    assert len(set(_ids(HELDOUT))) == len(HELDOUT)
-    assert all(it["origin"] == "written" for it in HELDOUT)
-    dev_texts = {it["text"] for it in ITEMS}
-    assert [it["id"] for it in HELDOUT if it["text"] in dev_texts] == []
-    for it in HELDOUT:
+@pytest.mark.parametrize("name", list(HELDOUTS))
+def test_heldout_items_are_new_written_sentences_with_the_expected_keys(name):
+    items, prefix = HELDOUTS[name]
+    assert len(items) >= 120
+    assert [it["id"] for it in items if set(it) != KEYS or not re.fullmatch(rf"{prefix}-\d{{4}}", it["id"])] == []
+    assert len(set(_ids(items))) == len(items)
+    assert all(it["origin"] == "written" for it in items)
+    # no text of an earlier set again
+    earlier = {it["text"] for it in ITEMS}
+    for other in list(HELDOUTS)[:list(HELDOUTS).index(name)]:
+        earlier |= {it["text"] for it in HELDOUTS[other][0]}
+    assert [it["id"] for it in items if it["text"] in earlier] == []
+    for it in items:
         date.fromisoformat(it["published"])
         assert it["dateline"] is None or (it["dateline"].isupper() and it["text"].startswith(it["dateline"]))
-    assert sum(not it["events"] for it in HELDOUT) >= 0.15 * len(HELDOUT)   # negatives exist
+    assert sum(not it["events"] for it in items) >= 0.15 * len(items)   # negatives exist
 
 
 def test_minimum_sizes_and_mix():
@@ -150,7 +157,7 @@ def test_agreements_are_well_formed(items):
     assert bad == []
 
 
-@pytest.mark.parametrize("path", [DATA, devset.HELDOUT_DATA], ids=["dev", "heldout"])
+@pytest.mark.parametrize("path", list(devset.SPLITS.values()), ids=list(devset.SPLITS))
 def test_the_scorer_gives_the_gold_full_marks(path):
     """Gold scored against itself: every figure is 1.0 (checks matching and span location)."""
     result, _ = devset.evaluate(path, oracle=True)

@@ -1174,7 +1174,8 @@ class _Resolver:
         if k < j and k >= 0:
             g = self.gz_cover[k]
             head = self.toks[self._head_of(s, self.chunk_at.get(s, s + 1))]
-            if g is not None and g.hit.kind in ("DEMONYM",) and g.hit.value and head.left_edge.i <= k:
+            # "Saudi company X", "US firm Y": a country name used as a demonym counts too
+            if g is not None and g.hit.kind in ("DEMONYM", "COUNTRY") and g.hit.value and head.left_edge.i <= k:
                 return g.hit.value
             # "Turkey's development agency TIKA", "Germany's KfW development bank"
             if k >= 1 and self.norms[k] in ("'s", "'"):

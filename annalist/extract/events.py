@@ -327,8 +327,8 @@ class _Coder:
 
     def is_money(self, tok: Token) -> bool:
         """'$300 million', '1.2 billion Norwegian crowns', '50 billion yen': a sum of money."""
-        if tok.ent_type_ == "MONEY":
-            return True
+        if tok.ent_type_ == "MONEY" or any(c.ent_type_ == "MONEY" and c.like_num for c in tok.children):
+            return True               # "£12m" parsed as a number and a token 'm'
         return (tok.lower_ in _money_words() or tok.lemma_.lower() in _money_words()) and any(
             c.like_num or c.pos_ == "NUM" for c in tok.subtree)
 
@@ -1019,7 +1019,8 @@ class _Coder:
                 groups = self._target_groups(v, pat.tgt, dobj)
                 others = {a.country for g in groups[:1] for t in g for a in self._valid(self.actors(t))}
             else:
-                others = {a.country for t in self._places(v, dobj) for a in self._valid(self.actors(t))}
+                # "build a power line to Herat": a destination abroad makes it cross-border too
+                others = {a.country for t in self._places(v, dobj, extra=("to",)) for a in self._valid(self.actors(t))}
             return bool({c for c in others if c} - own)
         if need == "talks":
             for p in kids:
