@@ -662,7 +662,8 @@ class _Coder:
         if hit.t == "CONSULT" and not hit.tgt and not hit.planned and len(hit.src) == 1 \
                 and not hit.src[0].conjuncts and not self.collective(hit.src[0]) and hit.m != "visit":
             acts = self.actors(hit.src[0])
-            return len(acts) >= 2
+            # "Minister A-b and Minister C spoke", parsed as one phrase: two countries in it
+            return len(acts) >= 2 or len(self.ents.countries_in(*self.phrase(hit.src[0]))) >= 2
         return True
 
     def hypothetical(self, tok: Token) -> bool:
@@ -1950,6 +1951,13 @@ class _Coder:
                         or (t.dep_ in ("compound", "amod") and t.ent_type_ in ("GPE", "NORP", "ORG")):
                     cands.append(t)
         cands.extend(self._places(v, objs[0] if objs else None))
+        # "lifted its duties on South Korean steel": the goods' country, on the verb's own phrase
+        for p in kids:
+            if p.dep_ == "prep" and p.lower_ in ("on", "against"):
+                for g in p.children:
+                    if g.dep_ == "pobj":
+                        cands.extend(t for t in g.subtree if t.i < g.i and t.ent_type_ in ("GPE", "NORP"))
+                        cands.append(g)
         for c in kids:
             if c.dep_ in ("xcomp", "advcl") and _infinitive(c):
                 cands.extend(t for t in c.subtree if t.dep_ == "pobj" and t.head.lower_ in ("in", "to", "for", "into"))
@@ -2430,11 +2438,17 @@ def _modifiers(n: Token) -> set[str]:
     for c in n.children:
         if c.dep_ in ("compound", "amod", "nmod", "nummod"):
             mods.update((c.lemma_.lower(), c.lower_))
+            if any(t.text == "-" for t in c.subtree):   # "anti-dumping", split into three tokens
+                mods.add("".join(t.text for t in c.subtree).lower())
             for g in c.children:
                 if g.dep_ in ("compound", "amod"):
                     mods.add(g.lemma_.lower())
         if c.dep_ == "prep" and c.lower_ == "of":
             mods.update(g.lemma_.lower() for g in c.children if g.dep_ == "pobj")
+    lefts = [c for c in n.lefts if c.dep_ in ("compound", "amod", "nmod", "punct")]
+    if lefts:   # "anti - dumping" parsed as three modifiers of the noun
+        span = n.doc[lefts[0].i:n.i].text.lower()
+        mods.update(f"{a}-{b}" for a, b in re.findall(r"(\w+)\s*-\s*(\w+)", span))
     if n.head.i != n.i and n.dep_ == "pobj" and n.head.lower_ == "of":
         mods.add(n.head.head.lemma_.lower())   # "state of emergency"
     return mods
