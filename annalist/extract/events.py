@@ -1172,6 +1172,12 @@ class _Coder:
             for c in v.children:
                 if c.dep_ in ("advcl", "conj") and c.tag_ == "VBG" and c.lemma_.lower() in lx.m["casualty_verbs"]:
                     victims = [g for g in c.children if g.dep_ == "dobj" and self._valid(self.actors(g))]
+                    # "rammed a Philippine patrol ship, injuring four crew members": the ship's side
+                    # stays the target when the victims have no country of their own
+                    named = [t for t in hit.tgt if any(a.country for a in self._valid(self.actors(t)))]
+                    if named and not any(a.country for g in victims for a in self._valid(self.actors(g))):
+                        self.consumed.add(c.i)    # one assault: the casualties are not coded again
+                        victims = []
                     if victims:
                         hit.tgt, hit.tgt_alt = victims[:1], [hit.tgt] + hit.tgt_alt if hit.tgt else hit.tgt_alt
                         self.consumed.add(c.i)
@@ -1251,6 +1257,11 @@ class _Coder:
         hit = self._act(v, pat, hit, dobj, False)
         if not hit.tgt and visit_noun is not None:
             hit.tgt = self._targets(visit_noun, ("to", "with", "of"), None, False)
+        elif visit_noun is not None:
+            # "travels to Brussels for talks with Commission officials": the one met, not the city
+            partners = self._targets(visit_noun, ("with",), None, False)
+            if partners:
+                hit.tgt, hit.tgt_alt = partners, [hit.tgt] + hit.tgt_alt
         return hit
 
     def _place_arg(self, v: Token, preps) -> Token | None:
@@ -1512,6 +1523,11 @@ class _Coder:
                     planned = True
             if hl in m["plan_passive"] and (head.dep_ == "acl" or any(c.dep_ == "auxpass" for c in head.children)):
                 planned = True     # "is expected to sign", "the summit, scheduled to begin Tuesday"
+        if hit.t == "CONSULT" and v.tag_ in ("VBZ", "VBP") and not any(c.dep_ in ("aux", "auxpass") for c in v.children):
+            # "travels to Brussels on Monday": the present of a schedule, the coming Monday
+            mention = self.clause_date(v)
+            if mention is not None and _WEEKDAY.match(mention.text.strip()):
+                planned = True
         if attempt and hit.t == "ASSAULT":
             hit.c = "185"
         if failure:
