@@ -1493,8 +1493,12 @@ class _Coder:
                         future = True
                     elif c.lower_ in m["modal_possible"]:
                         planned = True
+            own_aux = [c for c in v.children if c.dep_ in ("aux", "auxpass")]
             v = first if not any(c.dep_ in ("xcomp",) for c in v.children) else v
-        for c in v.children:
+        else:
+            own_aux = []
+        # its own auxiliaries too: "said the expulsions were unfriendly and that it would expel ..."
+        for c in [*v.children, *own_aux]:
             if c.dep_ in ("aux", "auxpass"):
                 if c.lower_ in m["modal_future"] or c.lemma_ in ("will", "shall"):
                     future = True
@@ -2027,7 +2031,8 @@ class _Coder:
         places += [g for t in places for p in t.children if p.dep_ == "prep" and p.lower_ in ("in", "at")
                    for g in p.children if g.dep_ == "pobj"]
         for t in places:
-            if t.ent_type_ not in ("GPE", "LOC", "FAC"):
+            e = self.ents.entity_at(t.idx, t.idx + len(t))
+            if t.ent_type_ not in ("GPE", "LOC", "FAC") and (e is None or e.type not in ("GPE", "LOC", "FAC")):
                 continue          # a place, not "the Chinese embassy" (whose country is not the crowd's)
             for a in self._valid(self.actors(t)):
                 if a.country and not a.country.startswith("IGO"):
