@@ -826,7 +826,9 @@ class _Coder:
                 preps = [c for c in dobj.children if c.dep_ == "prep" and c.lower_ in pat.prep]
             if not preps:
                 return False
-            pobj = next((g for p in preps for g in p.children if g.dep_ in ("pobj", "pcomp")), None)
+            # "signed off on Friday on a $75 million credit": not the date's phrase
+            pobjs = [g for p in preps for g in p.children if g.dep_ in ("pobj", "pcomp")]
+            pobj = next((g for g in pobjs if g.ent_type_ not in ("DATE", "TIME")), pobjs[0] if pobjs else None)
             if (pat.obj and pat.pobj) or pat.kind in ("light", "end"):
                 obj = pobj
         if pat.noobj and dobj is not None and not passive:
