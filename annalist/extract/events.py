@@ -1813,6 +1813,17 @@ class _Coder:
                     break
         conf = hit.conf
         own = {a.country for a in srcs if a.country}
+        head = hit.trig.head
+        if hit.trig.dep_ == "conj" and head.pos_ == "VERB" and not any(
+                c.dep_ in ("nsubj", "nsubjpass") for c in hit.trig.children):
+            # "met the protesters ... and promised to ...", "phoned the Azerbaijani leader and offered
+            # to host ...": the second act is addressed to the first one's object
+            prior = [a for c in head.children if c.dep_ in ("dobj", "dative") for a in self._valid(self.actors(c))]
+            if prior and (not tgts or ({a.country for a in tgts} <= own and any(a.country not in own for a in prior))):
+                tgts = prior[:1]
+        if tgts and hit.tgt and all(self.collective(t) for t in hit.tgt) and not hit.sym and \
+                {a.country for a in tgts} <= own:
+            tgts = []   # "Egypt and the UAE called on both sides": the sides are others, not the callers
         if hit.sym and len(own) >= 2 and tgts and all(t.country in own for t in tgts if t.country):
             tgts = []             # "X and Y agreed a 15% increase in Kazakh exports": the partner, not the topic
         if hit.sym and src_tok is not None and not tgts:
@@ -1932,7 +1943,8 @@ class _Coder:
                 continue
             a = acts[0]
             key = _actor_key(a)
-            if key in seen or (a.country and a.country in own and not hit.t in self.lx.m["domestic_types"]):
+            if key in seen or (a.country and a.country in own and not hit.t in self.lx.m["domestic_types"]) \
+                    or any(_same(a, s) for s in srcs):
                 continue
             seen.add(key)
             path = _dep_path(v, tok)
