@@ -1557,7 +1557,14 @@ class _Coder:
                 hit.negated = True
                 hit.planned = True
                 return
-            if not complement and lx.future_as_intent:
+            conditional = any(c.dep_ == "advcl" and any(g.dep_ == "mark" and g.lower_ == "unless" for g in c.children)
+                              for c in v.children)
+            if conditional and not complement and t != "THREATEN":
+                # "will withdraw their peacekeepers unless ...": a condition makes it a threat
+                hit.t, hit.c = "THREATEN", lx.derive_code("threat", hit.c) or "130"
+                hit.m = lx.mode_of(hit.c)
+            elif not complement and lx.future_as_intent and hit.m != "resign":
+                # ("will resign" announces the resignation itself: it stays a retreat)
                 if t in lx.cooperative and t != "AGREE":
                     hit.t, hit.c, hit.m = "AGREE", lx.derive_code("intent", hit.c) or "030", None
                 elif t in lx.conflictual and not (t == "MOBILIZE" and not hit.tgt):
