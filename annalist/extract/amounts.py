@@ -194,6 +194,7 @@ class _Cand:
     qualifier: str = "exact"
     qual_start: int = -1          # where the qualifier words begin (== start when none)
     what: str | None = None
+    refers_back: bool = False     # "raise it to $5 billion": what "it" is, an earlier figure says
 
 
 class _Ctx:
@@ -333,10 +334,12 @@ def _count_candidates(c: _Ctx, taken: list[tuple[int, int]]) -> list[_Cand]:
         if head is None:
             continue
         unit = head.lower_
-        if unit in _UNCOUNTED or head.lemma_.lower() in _UNCOUNTED:
-            continue
-        if head.tag_ not in ("NNS", "NNPS") and unit not in _COUNTABLE:
-            continue                        # a singular noun: "3 GW capacity", "the 2 plan"
+        compounded = any(ch.dep_ == "compound" and ch.pos_ == "NOUN" for ch in head.children)
+        if (unit in _UNCOUNTED or head.lemma_.lower() in _UNCOUNTED) and not (compounded and unit not in _SCALES):
+            continue                        # but "three transmission lines" counts things
+        plural = head.tag_ in ("NNS", "NNPS") or (unit.endswith("s") and head.lemma_.lower() not in (unit, ""))
+        if not plural and unit not in _COUNTABLE:
+            continue                        # a singular noun: "3 GW capacity", "the 2 plan" (not "dams" tagged NN)
         if prev is not None and prev.lower_ in _DEFINITE and (unit in _PARTY_NOUNS or value == 2):
             continue                        # "the two countries", "both sides": the parties themselves
         cand = _Cand(first.idx, head.idx + len(head), value, unit, "count")
@@ -456,6 +459,7 @@ def _phrase(c: _Ctx, n, depth: int = 0, avoid: tuple[int, int] = (-1, -1)) -> st
             keep.update(t.i for t in ch.subtree)     # fabric and garments
     doc = n.doc
     keep = {i for i in keep if not avoid[0] <= i <= avoid[1]}
+    keep |= {i + 1 for i in keep if i + 2 in keep and doc[i + 1].text in ("-", "–")}   # "the clean-up"
     toks = [doc[i] for i in sorted(keep)]
     # one contiguous run around the head, within one line
     run = [toks[0]]
@@ -546,7 +550,9 @@ def _what(c: _Ctx, cand: _Cand) -> str | None:
             obj = obj.head                  # "lend Armenia and Georgia €400 million": parsed as a conjunct
         money_head = obj.head if cand.kind == "money" and obj.dep_ in ("dobj", "dative") else None
         if money_head is not None and money_head.lemma_.lower() in _LOAN_VERBS and nxt.lower_ in ("for", "on"):
-            return _VERB_NOUNS.get(money_head.lemma_.lower())   # "lend Kyrgyzstan €1.2 billion for projects": a loan
+            # "lend Kyrgyzstan €1.2 billion for projects": a loan ("invest $3 billion in a plant" measures the
+            # plant: the dev set's convention, kept)
+            return _VERB_NOUNS.get(money_head.lemma_.lower())
         if nxt.lower_ in preps and not (named_by_of and nxt.lower_ in ("for", "on")):
             n = _head_of_np(sp, after + 1)
             if n is not None and n.pos_ in ("NOUN", "VERB") and not _is_date_tok(c, n) and \
@@ -562,6 +568,14 @@ def _what(c: _Ctx, cand: _Cand) -> str | None:
         n = sp[prev.i - 1]
         bare_generic = n.lemma_.lower() in _GENERIC and not any(ch.dep_ == "compound" for ch in n.children)
         p = None if bare_generic else _phrase(c, n, avoid=avoid)     # "a total of $N": ask the verb
+        if bare_generic and n.head.lower_ == "with":
+            # "(signed) nine agreements ..., with a combined value of 23 billion pesos"
+            w = n.head.head
+            owner_tok = w if w.pos_ == "NOUN" else next((ch for ch in w.children if ch.dep_ == "dobj"), None) \
+                if w.pos_ == "VERB" else None
+            owner = _phrase(c, owner_tok, avoid=avoid) if owner_tok is not None else None
+            if owner:
+                return f"{owner} {n.lemma_.lower()}"
         if p:
             w = n.head
             if w.lower_ == "with":     # 52 joint projects with an investment volume of ...
@@ -576,12 +590,13 @@ def _what(c: _Ctx, cand: _Cand) -> str | None:
         if p:
             return f"{p} cost"
     # $50 bn trade goal / a 45 billion yen loan agreement / a 15% increase / the 272-km line
-    nxt = sp[last_i + 1] if last_i + 1 < len(sp) else None
+    # (past a parenthesised conversion: "a $210 million (27 billion shillings) loan")
+    nxt = sp[after] if after < len(sp) and sp[after - 1].text == ")" else sp[last_i + 1] if last_i + 1 < len(sp) else None
     hyphenated = cand.kind == "measure" and "-" in c.text[cand.start:cand.end]
     if nxt is not None and (nxt.pos_ in ("NOUN", "ADJ") or hyphenated and nxt.pos_ == "PROPN") and \
             cand.kind in ("money", "percent", "measure") and \
             not _is_date_tok(c, nxt) and nxt.lower_ not in ("a", "per", "each", "worth"):
-        n = _head_of_np(sp, last_i + 1)
+        n = _head_of_np(sp, nxt.i)
         if n is not None and n.pos_ == "NOUN" and not _is_date_tok(c, n):
             return _phrase(c, n, avoid=avoid)
     return _from_verb(c, cand, toks, avoid)
@@ -683,7 +698,8 @@ def _from_verb(c: _Ctx, cand: _Cand, toks, avoid) -> str | None:
         obj = next((ch for ch in v.children if ch.dep_ == "dobj" and ch.i not in span), None)
         if obj is not None:
             if obj.pos_ == "PRON":
-                return None               # "raise it to $5 billion": not ours to resolve
+                cand.refers_back = obj.lower_ in ("it", "this")
+                return None               # "raise it to $5 billion": find_amounts looks back
             p = _phrase(c, obj, avoid=avoid)
             return f"{p} {change}" if p and change and prep == "by" else p
     if v.dep_ in ("acl", "amod") and v.head.pos_ in ("NOUN", "PROPN"):
@@ -691,6 +707,9 @@ def _from_verb(c: _Ctx, cand: _Cand, toks, avoid) -> str | None:
     s = _subject(c, v)
     if s is not None and avoid[0] <= s.i <= avoid[1]:
         return None                       # the amount is the subject
+    if s is not None and s.lower_ in ("it", "this"):
+        cand.refers_back = True           # "want it to reach $120 billion"
+        return None
     if s is not None and cand.kind == "count" and lemma not in _CHANGE and lemma not in _STATE_VERBS:
         return None                       # "detained 12 fishermen": the count names itself
     if s is None or _is_actor(c, s):
@@ -847,6 +866,7 @@ def find_amounts(doc: Document, sp, ents: DocEntities, dates: list[DateMention])
     for cand in cands:
         by_sent.setdefault(c.sent_of(cand.start), []).append(cand)
     out: list[Amount] = []
+    last_what: tuple[int, str] | None = None      # (sentence start, what) of the latest figure
     for (s, e), group in by_sent.items():
         periods = _periods_for(c, group, _periods(c, s, e))
         countries = ents.countries_in(s, e)
@@ -859,6 +879,17 @@ def find_amounts(doc: Document, sp, ents: DocEntities, dates: list[DateMention])
             _qualify(c, cand)
             whats.append(_what(c, cand) if cand.kind != "count" else (_count_what(c, cand) or cand.what))
         whats = _changes_of_earlier(c, group, whats)
+        for k, cand in enumerate(group):
+            # "Trade hit $92 billion in 2025; they want it to reach $120 billion": the same measure,
+            # from the latest figure of this or the previous sentence
+            if whats[k] is None and cand.refers_back:
+                earlier = [w for x, w in zip(group[:k], whats[:k]) if w]
+                if earlier:
+                    whats[k] = earlier[-1]
+                elif last_what is not None and "\n\n" not in c.text[last_what[0]:s]:
+                    whats[k] = last_what[1]
+        if any(whats):
+            last_what = (s, [w for w in whats if w][-1])
         for cand, what in zip(group, whats):
             out.append(Amount(
                 id=f"{doc.id}-a{cand.start}", doc_id=doc.id, text=doc.text[cand.start:cand.end],
