@@ -56,6 +56,8 @@ def one(text: str, written: str | None = None) -> Amount:
     ("45 billion yen", 45e9, "JPY"),
     ("USD 300 million", 3e8, "USD"),
     ("RM2.5 billion", 2.5e9, "MYR"),
+    ("27 billion Kenyan shillings", 27e9, "KES"),
+    ("Tk 9,800 crore", 98e9, "BDT"),
 ])
 def test_money(phrase, value, unit):
     a = one(f"The fund received {phrase} from investors.")
@@ -70,7 +72,8 @@ def test_percentages(phrase, value):
 
 @pytest.mark.parametrize("phrase,value,unit", [
     ("20 million tonnes", 2e7, "tonnes"), ("1 gigawatt", 1, "gigawatts"), ("2 GW", 2, "gigawatts"),
-    ("272-km", 272, "kilometres"), ("2 billion kilowatt hours", 2e9, "kilowatt-hours")])
+    ("272-km", 272, "kilometres"), ("2 billion kilowatt hours", 2e9, "kilowatt-hours"),
+    ("500-kilovolt", 500, "kilovolts")])
 def test_measures(phrase, value, unit):
     a = one(f"The new {phrase} link was approved." if "-" in phrase else f"The plant will handle {phrase} of freight.")
     assert (a.value, a.unit) == (pytest.approx(value), unit)
@@ -93,6 +96,8 @@ def test_won_needs_a_scale_or_a_large_number():
     # what a counted container holds
     ("Customs stopped 300 shipments of banned goods.", 300, "shipments", "shipments of banned goods"),
     ("Russia moved two brigades of air defence troops.", 2, "brigades", "brigades of air defence troops"),
+    # an uncounted word ("lines") with a noun before it counts things
+    ("The credit will pay for three transmission lines.", 3, "lines", "transmission lines"),
     ("The ministers of 12 members of the SCO met.", 12, "members", "members"),
 ])
 def test_counted_things(text, value, unit, what):
@@ -169,6 +174,16 @@ def test_trailing_or_more_and_ranges():
     # a date after the measured thing is not part of it
     ("Tajikistan will supply 900 million kilowatt hours of electricity next summer.",
      "900 million kilowatt hours", "electricity"),
+    # past a parenthesised conversion
+    ("The bank approved a $210 million (27 billion Kenyan shillings) loan to Kenya.", "$210 million", "loan to Kenya"),
+    # a hyphenated word stays whole
+    ("The company set aside 85 mln soms for the clean-up.", "85 mln soms", "clean-up"),
+    # "with a combined value of": the value of what was signed
+    ("The two countries signed nine agreements, with a combined value of 23 billion pesos.", "23 billion pesos",
+     "agreements value"),
+    # "raise it to": the measure of the latest figure
+    ("Trade reached $5 billion last year. The ministers agreed to raise it to $10 billion by 2030.", "$10 billion",
+     "trade"),
 ])
 def test_what(text, written, what):
     assert one(text, written).what == what
