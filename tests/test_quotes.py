@@ -326,3 +326,13 @@ def test_example_kaliyev_quote_in_two_parts():
 def test_example_apostrophe_inside_single_quotes():
     found = [q.text for q in example("trade-subcommittee-beijing") if q.direct]
     assert any("We want Kazakh wheat" in t for t in found)
+
+
+def test_the_company_said_is_the_company_named_before():
+    text = ("German chemicals group Rheinfeld AG will build a lithium refinery in eastern Kazakhstan, "
+            "the company said on Wednesday.")
+    q = one(text, "German chemicals group")
+    assert not q.direct and speaker(q) == "Rheinfeld AG"
+    # no organisation before it: the words as written
+    q = one("Output will double next year, the company said.", "Output will double")
+    assert speaker(q) == "company"

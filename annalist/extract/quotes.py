@@ -60,6 +60,7 @@ _PERSONAL = set(_K["personal_pronouns"])
 _NON_SPEAKER_PRON = set(_K["non_speaker_pronouns"])
 _NON_SPEAKER_HEADS = set(_K["non_speaker_heads"])
 _DETS = set(_K["leading_determiners"])
+_ORG_ANAPHORS = set(_K["organisation_anaphors"])
 _MINOR = set(_K["title_minor_words"])
 _TITLE_MAX = _K["title_max_words"]
 _MIN_UNATTRIBUTED = _K["min_unattributed_words"]
@@ -340,6 +341,11 @@ class _Speakers:
         if head.lower_ in _NON_SPEAKER_HEADS:
             return None
         ps, pe = _phrase_span(subj)
+        if head.lemma_.lower() in _ORG_ANAPHORS and self.t.text[ps:pe].lower() == f"the {head.lower_}":
+            # "..., the company said": the organisation named last before it
+            org = self._last_org(ps)
+            if org is not None:
+                return org
         if head.pos_ == "PROPN":
             e = self.ents.entity_at(head.idx, head.idx + len(head))
             if e is not None:
@@ -354,6 +360,21 @@ class _Speakers:
             return None
         countries = self.ents.countries_in(ps, pe)
         return Actor(name=" ".join(words), country=countries[0] if countries else None)
+
+    def _last_org(self, pos: int) -> Actor | None:
+        """The organisation mentioned last before ``pos``, within the paragraphs a "he said" may reach."""
+        limit = self.t.paras[max(0, self.t.para_of(pos) - _CARRY_PARAS)][0]
+        best = None
+        for e in self.ents.entities:
+            if e.type != "ORG":
+                continue
+            for s, _t in e.mentions:
+                if limit <= s < pos and (best is None or s > best[0]):
+                    best = (s, e)
+        if best is None:
+            return None
+        e = best[1]
+        return Actor(name=e.name, entity_id=e.id, country=e.country, role=e.role, title=e.title)
 
     def _one(self, start: int, end: int) -> Actor | None:
         if self.phrase_api is None:
