@@ -461,6 +461,9 @@ class _Coder:
             right -= 1
         while left < right and (self.sp[left].is_punct or self.sp[left].dep_ == "cc"):
             left += 1
+        if tok.idx >= self.dateline_end:   # "BANGKOK — Myanmar military aircraft": not the dateline's place
+            while left < tok.i and self.sp[left].idx < self.dateline_end:
+                left += 1
         return self.sp[left].idx, self.sp[right].idx + len(self.sp[right])
 
     def actors(self, tok: Token | None) -> list[Actor]:
@@ -1177,8 +1180,8 @@ class _Coder:
                     # "rammed a Philippine patrol ship, injuring four crew members": the ship's side
                     # stays the target when the victims have no country of their own
                     named = [t for t in hit.tgt if any(a.country for a in self._valid(self.actors(t)))]
+                    self.consumed.add(c.i)        # one assault: the casualties are not coded again
                     if named and not any(a.country for g in victims for a in self._valid(self.actors(g))):
-                        self.consumed.add(c.i)    # one assault: the casualties are not coded again
                         victims = []
                     if victims:
                         hit.tgt, hit.tgt_alt = victims[:1], [hit.tgt] + hit.tgt_alt if hit.tgt else hit.tgt_alt
@@ -1943,8 +1946,9 @@ class _Coder:
         for tok in sent:
             if tok.pos_ not in ("NOUN", "PROPN") or tok.dep_ in ("compound",) and tok.ent_type_ not in ("GPE", "NORP", "ORG"):
                 continue
-            if any(a <= tok.idx < b for a, b in src_spans) or self.in_quote(tok.idx):
-                continue
+            if any(a <= tok.idx < b for a, b in src_spans) or self.in_quote(tok.idx) or tok.idx < self.dateline_end \
+                    or any(a.lower_ == "according" for a in tok.ancestors):
+                continue          # (the dateline's place is where it was filed; "according to X" is a source)
             acts = self._valid(self.actors(tok))
             if not acts:
                 continue
