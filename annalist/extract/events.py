@@ -1822,6 +1822,7 @@ class _Coder:
                 if tgts:
                     break
         conf = hit.conf
+        partner_in_subject = False
         own = {a.country for a in srcs if a.country}
         head = hit.trig.head
         if hit.trig.dep_ == "conj" and head.pos_ == "VERB" and not any(
@@ -1849,6 +1850,19 @@ class _Coder:
                 other = [c for c in self.ents.countries_in(start, end) if c != srcs[0].country]
                 if other and srcs[0].country:
                     tgts = [self._country_actor(other[0], start, end)]
+        elif hit.sym and src_tok is not None and len(_distinct(srcs)) == 1 and srcs[0].country and \
+                not any(t.country and t.country not in own for t in tgts):
+            # "Chinese and Tajik special forces began a joint exercise in Gorno-Badakhshan": the partner
+            # in the subject (the whole noun phrase the modifier belongs to), not the place at home
+            whole = src_tok
+            while whole.dep_ in ("amod", "compound", "conj", "nmod") and whole.head.i != whole.i and \
+                    whole.head.pos_ in ("NOUN", "PROPN", "ADJ"):
+                whole = whole.head
+            start, end = self.phrase(whole)
+            other = [c for c in self.ents.countries_in(start, end) if c != srcs[0].country]
+            if other:
+                tgts = [self._country_actor(other[0], start, end)]
+                partner_in_subject = True
         elif not srcs and self.collective(src_tok) and hit.sym:
             pair = self.doc_pair()
             if pair:
@@ -1888,7 +1902,7 @@ class _Coder:
         tgts = _distinct(tgts)[:_MAX_PER_TRIGGER]
         if hit.sym and len(srcs) >= 2:
             srcs = srcs[:1]
-        if srcs and (self.ranker is not None or self.trace is not None) and not mutual:
+        if srcs and (self.ranker is not None or self.trace is not None) and not mutual and not partner_in_subject:
             cands = self.target_candidates(hit, srcs, tgts)
             if self.trace is not None:
                 self.trace[f"{self.doc.id}-v{hit.trig.idx}"] = (srcs, cands)
@@ -2489,7 +2503,7 @@ def _modifiers(n: Token) -> set[str]:
             for g in c.children:
                 if g.dep_ in ("compound", "amod"):
                     mods.add(g.lemma_.lower())
-        if c.dep_ == "prep" and c.lower_ == "of":
+        if c.dep_ == "prep" and c.lower_ in ("of", "on"):   # "a ban on poultry imports"
             mods.update(g.lemma_.lower() for g in c.children if g.dep_ == "pobj")
     lefts = [c for c in n.lefts if c.dep_ in ("compound", "amod", "nmod", "punct")]
     if lefts:   # "anti - dumping" parsed as three modifiers of the noun
