@@ -707,7 +707,8 @@ class _Coder:
             return True           # "talks between A and visiting B"
         if tok.tag_ in ("VBN", "VBG", "JJ") and tok.dep_ in ("pobj", "dobj", "nsubj", "nsubjpass", "attr", "appos"):
             return True           # "among the injured"
-        if tok.tag_ == "VBG" and tok.i > 0 and tok.dep_ not in ("advcl", "pcomp", "ROOT", "conj") and not any(
+        began = tok.dep_ == "xcomp" and tok.head.lemma_.lower() in ("begin", "start", "continue", "resume", "keep")
+        if tok.tag_ == "VBG" and tok.i > 0 and tok.dep_ not in ("advcl", "pcomp", "ROOT", "conj") and not began and not any(
                 c.dep_ in ("aux", "nsubj") for c in tok.children) and self.sp[tok.i - 1].pos_ in ("VERB", "DET", "ADJ"):
             return True           # "told visiting Kenyan President X"
         if tok.tag_ == "VBN" and not any(c.dep_ in ("aux", "auxpass") for c in tok.children) \
@@ -1448,7 +1449,8 @@ class _Coder:
         if kind == "invite":
             hit.planned = True
             if goal is None and not (dobj is not None and (dobj.ent_type_ in ("PERSON", "GPE", "ORG") or
-                                                           self.collective(dobj) or self._valid(self.actors(dobj)))):
+                                                           self.collective(dobj) or self._valid(self.actors(dobj))
+                                                           or dobj.lower_ in ("him", "her", "them"))):
                 t, c = "AGREE", "030"     # "invited Chinese participation": an offer to cooperate
         hit.t, hit.c = t, c
         hit.m = lx.mode_of(c) if lx.plover_of(c) == t else None
