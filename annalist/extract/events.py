@@ -1173,6 +1173,8 @@ class _Coder:
         hit.sym = _is_sym(lx, hit.t, hit.c, pat.sym)
         if hit.m == "host" and dobj is not None:
             self._hosted(hit, dobj)
+        if hit.m == "visit" and hit.tgt:
+            self._purpose_partner(v, hit)
         if hit.t == "ASSAULT":
             # "bombed a convoy in Balochistan, killing five Chinese engineers": the victims
             for c in v.children:
@@ -1269,6 +1271,18 @@ class _Coder:
             if partners:
                 hit.tgt, hit.tgt_alt = partners, [hit.tgt] + hit.tgt_alt
         return hit
+
+    def _purpose_partner(self, v: Token, hit: _Hit) -> None:
+        """'will travel to Brussels to discuss ... with Commission officials', '... to meet X': a trip's
+        target is the one it is to meet, not the city."""
+        for c in v.children:
+            if c.dep_ in ("xcomp", "advcl") and _infinitive(c) and c.lemma_.lower() in ("discuss", "meet", "negotiate", "talk"):
+                slots = ("with", "obj") if c.lemma_.lower() == "meet" else ("with",)
+                obj = next((g for g in c.children if g.dep_ == "dobj"), None)
+                partners = [t for t in self._targets(c, slots, obj, False) if self._valid(self.actors(t)) or self.agentive(t)]
+                if partners:
+                    hit.tgt, hit.tgt_alt = partners, [hit.tgt] + hit.tgt_alt
+                    return
 
     def _place_arg(self, v: Token, preps) -> Token | None:
         for p in v.children:
