@@ -287,6 +287,9 @@ def _regex_candidates(c: _Ctx) -> list[_Cand]:
                 after = c.text[e:e + 30].lower().split()
                 if unit in _DISTANCES and after and after[0].strip(",.") in _PLACING:
                     continue
+                first, _, rest = unit.partition(" ")
+                if first in _SCALES and rest:         # "34 bcm": 34 billion cubic metres, expanded
+                    value, unit = _expand(value, _SCALES[first]), rest
             taken[s:e] = b"\x01" * (e - s)
             out.append(_Cand(s, e, value, unit, kind))
     return out
