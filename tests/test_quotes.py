@@ -336,3 +336,9 @@ def test_the_company_said_is_the_company_named_before():
     # no organisation before it: the words as written
     q = one("Output will double next year, the company said.", "Output will double")
     assert speaker(q) == "company"
+
+
+def test_a_name_after_a_company_word_is_a_company_even_when_spacy_says_person():
+    q = one("Turkish construction group Anatolia Yapi will rebuild 40 schools in Aleppo, the company said on Monday.",
+            "Turkish construction group")
+    assert speaker(q) == "Anatolia Yapi" and q.speaker.country == "TUR"

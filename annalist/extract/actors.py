@@ -152,6 +152,7 @@ class _KB:
     collectives: dict
     ethnic: frozenset[str]
     person_verbs: frozenset[str]
+    org_nouns: frozenset[str]
     place_nouns: frozenset[str]
     capitals: dict[str, str]
     people: dict[str, tuple[str | None, str | None]]
@@ -231,6 +232,7 @@ def _kb() -> _KB:
         role_rank={r: i for i, r in enumerate(act["role_priority"])},
         particles=frozenset(act["name_particles"]), collectives=act["collectives"],
         ethnic=frozenset(act["ethnic_markers"]), person_verbs=frozenset(act["person_verbs"]),
+        org_nouns=frozenset(act["organisation_nouns"]),
         place_nouns=frozenset(act["place_nouns"]), capitals=capitals, people=people,
         igo_names=igo_names, pronouns=dict(act["pronouns"]),
     )
@@ -1200,6 +1202,8 @@ class _Resolver:
         m.head = self._head_of(s, e)
         words = [w for w in self.words[s:e] if w not in ("-",)]
         heading = self._is_heading(s, e)
+        if s > 0 and self.norms[s - 1] in self.kb.org_nouns and label in ("PERSON", ""):
+            label = "ORG"        # "Turkish construction group Anatolia Yapı": a company, whatever spaCy says
         if label == "PERSON" or (label in ("ORG", "") and self._looks_like_person(s, e)):
             m.kind = "PERSON"
             m.country = self._possessor_country(s)
