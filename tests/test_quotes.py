@@ -342,3 +342,14 @@ def test_a_name_after_a_company_word_is_a_company_even_when_spacy_says_person():
     q = one("Turkish construction group Anatolia Yapi will rebuild 40 schools in Aleppo, the company said on Monday.",
             "Turkish construction group")
     assert speaker(q) == "Anatolia Yapi" and q.speaker.country == "TUR"
+
+
+@pytest.mark.parametrize("text,fragment,who", [
+    ("Belarus accused Poland of “militarising the border”.", "militarising the border", "Belarus"),
+    ("China called on both sides to show restraint and offered to play ‘a constructive role’.", "a constructive role",
+     "China"),
+    ("The ministry asked Beijing to reopen the crossing “without delay”.", "without delay", "ministry"),
+])
+def test_a_fragment_in_marks_inside_a_verbal_act_is_the_actors_words(text, fragment, who):
+    q = one(text, fragment)
+    assert q.direct and q.text == fragment and who in speaker(q)

@@ -482,8 +482,8 @@ def _fragment_verb(t: _Text, s: _Span):
         if h.pos_ in ("VERB", "AUX"):
             if _is_speech(h, _FRAGMENT):
                 return h
-            if h.dep_ == "ccomp" and _is_speech(h.head, _FRAGMENT):
-                return h.head
+            if h.dep_ in ("ccomp", "xcomp") and _is_speech(h.head, _FRAGMENT):
+                return h.head     # "offered to play 'a constructive role'", "asked X to reopen it 'without delay'"
             return None
         cur = h
     return None
