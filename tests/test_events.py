@@ -222,6 +222,14 @@ def test_evidence_ids_and_repeats(nlp):
     # ramming a vessel is an assault on its side, its injured crew are not a second one
     ("A Chinese coast guard cutter rammed a Philippine patrol ship, injuring four crew members.", "ASSAULT",
      ("CHN", "PHL")),
+    # missiles fired at a ship are an attack, into the sea a show of force
+    ("Houthi forces fired two anti-ship missiles at a Greek-owned bulk carrier in the Red Sea.", "ASSAULT",
+     ("YEM", "GRC")),
+    ("North Korea fired two ballistic missiles into the sea off its east coast on Thursday.", "MOBILIZE",
+     ("PRK", None)),
+    # the first two parties named in the subject, not a third one the act is "with"
+    ("Zambia and Tanzania signed a concession agreement with Chinese contractor Huanan Rail Group.", "SUPPORT",
+     ("ZMB", "TZA")),
 ])
 def test_rules_from_heldout_errors(nlp, text, plover, pair):
     _, evs = code(nlp, text)

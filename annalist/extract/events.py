@@ -994,6 +994,9 @@ class _Coder:
         if need == "free_child":
             return any(c.lower_ in ("free", "go", "loose") for c in kids)
         if need == "missile_test":  # "fired two ballistic missiles into the sea": a show of force, no victim
+            if any(c.dep_ == "prep" and c.lower_ in ("at", "against", "toward", "towards") and
+                   any(g.dep_ == "pobj" for g in c.children) for c in kids):
+                return False        # "fired missiles at a carrier in the Red Sea": an attack
             return any(t.lower_ in self.lx.m["test_words"] for t in v.subtree) or any(
                 self.sp[k].lower_ == "test" for k in range(max(0, v.i - 2), v.i))
         if need == "money_obj":     # "deposited $3 billion with the central bank"
@@ -1909,7 +1912,9 @@ class _Coder:
         # symmetric events: "X and Y met" -> X met Y; a target slot that found no country ("at a
         # meeting of their commission", "in the Arabian Sea") does not outrank the partner
         mutual = False
-        if reciprocal and len(_distinct(srcs)) >= 2 and not any(t.country for t in tgts):
+        # (with parties in the subject, the first two named are the pair, even beside a "with" party:
+        # "Zambia and Tanzania signed a concession with Chinese contractor X")
+        if reciprocal and len(_distinct(srcs)) >= 2 and (hit.sym or not any(t.country for t in tgts)):
             srcs = _distinct(srcs)
             # "Russia and Ukraine exchanged prisoners": two releases, one each way
             mutual = hit.t not in lx.symmetric and hit.t in lx.cooperative and hit.c not in lx.symmetric_codes
