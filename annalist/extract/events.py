@@ -1120,6 +1120,14 @@ class _Coder:
                 # "gave $500 million to Egypt"
                 hit = _Hit(v, [v, obj], "AID", "071", "economic", 0.6, clause=[v, obj])
                 return self._act(v, pat, hit, None, passive)
+            money = [g for p in v.children if p.dep_ == "prep" and p.lower_ == "with" for g in p.children
+                     if g.dep_ == "pobj" and any(self.is_money(h) for h in self.heads(g))]
+            if "AID" in pat.allow and pat.kind == "light" and money and obj.pos_ == "PROPN":
+                # "is to provide Kyiv with NOK 2.8 billion": the money in the with-phrase, the object its recipient
+                hit = _Hit(v, [v, money[0]], "AID", "071", "economic", 0.6, clause=[v, money[0]])
+                hit = self._act(v, pat, hit, None, passive)
+                hit.tgt, hit.tgt_alt = [obj], []
+                return hit
             if pat.default and (not pat.needobj or any(h.lemma_.lower() in pat.needobj for h in self.heads(obj))):
                 t, c = pat.default
                 hit = _Hit(v, [v, obj], t, c, self.lx.mode_of(c), 0.55, clause=[v, obj])
