@@ -230,6 +230,14 @@ def test_evidence_ids_and_repeats(nlp):
     # the first two parties named in the subject, not a third one the act is "with"
     ("Zambia and Tanzania signed a concession agreement with Chinese contractor Huanan Rail Group.", "SUPPORT",
      ("ZMB", "TZA")),
+    # money in the with-phrase: aid to the object
+    ("Norway provided Ukraine with NOK 2.8 billion for gas purchases.", "AID", ("NOR", "UKR")),
+    # retaliating with a tariff is a sanction, not force
+    ("Colombia retaliated with a matching tariff on Ecuadorean goods.", "SANCTION", ("COL", "ECU")),
+    # one party reopening a border concedes
+    ("Nigeria reopened its border with Niger on Tuesday.", "CONCEDE", ("NGA", "NER")),
+    # an import ban is a sanction, lifting it a retreat
+    ("China lifted a ban on poultry imports from Uzbekistan on Tuesday.", "RETREAT", ("CHN", "UZB")),
 ])
 def test_rules_from_heldout_errors(nlp, text, plover, pair):
     _, evs = code(nlp, text)
