@@ -329,8 +329,10 @@ class _Coder:
         """'$300 million', '1.2 billion Norwegian crowns', '50 billion yen': a sum of money."""
         if tok.ent_type_ == "MONEY" or any(c.ent_type_ == "MONEY" and c.like_num for c in tok.children):
             return True               # "£12m" parsed as a number and a token 'm'
-        return (tok.lower_ in _money_words() or tok.lemma_.lower() in _money_words()) and any(
-            c.like_num or c.pos_ == "NUM" for c in tok.subtree)
+        money = _money_words()
+        return (tok.lower_ in money or tok.lemma_.lower() in money or any(
+            c.dep_ in ("compound", "nmod", "quantmod") and c.lower_ in money for c in tok.children)) and any(
+            c.like_num or c.pos_ == "NUM" for c in tok.subtree)   # (also "NOK 2.8 billion" parsed with 'billion' as head)
 
     def in_class(self, tok: Token, spec: _Spec) -> bool:
         keys = _keys(tok)
