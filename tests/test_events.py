@@ -252,6 +252,12 @@ def test_a_conjoined_act_is_addressed_to_the_first_acts_object(nlp):
     assert countries(only(evs, "AGREE")) == ("GEO", "AZE")
 
 
+def test_them_after_two_counterparts_is_both(nlp):
+    _, evs = code(nlp, "Brazilian Foreign Minister Luisa Tavares phoned her Venezuelan and Guyanese counterparts on "
+                       "Tuesday and urged them to respect the declaration.")
+    assert sorted(countries(e) for e in evs if e.plover == "REQUEST") == [("BRA", "GUY"), ("BRA", "VEN")]
+
+
 def test_callers_are_not_the_sides_they_call_on(nlp):
     _, evs = code(nlp, "Egypt and the United Arab Emirates called on both sides to agree a truce.")
     assert sorted(countries(e) for e in evs if e.plover == "REQUEST") == [("ARE", None), ("EGY", None)]

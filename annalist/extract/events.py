@@ -1854,6 +1854,13 @@ class _Coder:
         partner_in_subject = False
         own = {a.country for a in srcs if a.country}
         head = hit.trig.head
+        if hit.trig.dep_ == "conj" and head.pos_ == "VERB" and len(hit.tgt) == 1 and hit.tgt[0].lower_ == "them":
+            # "phoned her Venezuelan and Guyanese counterparts and urged them to ...": every one of them
+            objs = [c for c in head.children if c.dep_ in ("dobj", "dative")]
+            prior = [a for o in objs for t in [o, *o.conjuncts] for a in self._valid(self.actors(t))]
+            prior = _distinct(prior)
+            if len(prior) >= 2:
+                tgts = prior
         if hit.trig.dep_ == "conj" and head.pos_ == "VERB" and not any(
                 c.dep_ in ("nsubj", "nsubjpass") for c in hit.trig.children):
             # "met the protesters ... and promised to ...", "phoned the Azerbaijani leader and offered
