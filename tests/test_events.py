@@ -258,6 +258,21 @@ def test_them_after_two_counterparts_is_both(nlp):
     assert sorted(countries(e) for e in evs if e.plover == "REQUEST") == [("BRA", "GUY"), ("BRA", "VEN")]
 
 
+@pytest.mark.parametrize("text", [
+    "The minister said the wind farm would supply power to about 1.6 million homes.",   # a thing acting
+    "Turkish firms would be invited to bid for the work.",            # a request with no one asking
+    "Some 1,400 Tajik citizens have been deported since January.",   # coercion with no one coercing
+])
+def test_no_event_without_someone_acting(nlp, text):
+    assert code(nlp, text)[1] == []
+
+
+def test_what_a_signed_document_allows_is_no_concession(nlp):
+    _, evs = code(nlp, "India and the United Arab Emirates signed a currency swap agreement on Tuesday, allowing "
+                       "importers to settle trade in rupees.")
+    assert [e.plover for e in evs] == ["SUPPORT"]
+
+
 def test_callers_are_not_the_sides_they_call_on(nlp):
     _, evs = code(nlp, "Egypt and the United Arab Emirates called on both sides to agree a truce.")
     assert sorted(countries(e) for e in evs if e.plover == "REQUEST") == [("ARE", None), ("EGY", None)]

@@ -732,6 +732,9 @@ class _Coder:
             return not (hk in m["plan_verbs"] or hk in m["intent_adjectives"] or hk in m["plan_nouns"]
                         or hk in m["plan_passive"] or hk in m["attempt_heads"] or hk in m["failure_verbs"]
                         or hk in m["negative_adjectives"])
+        if tok.tag_ == "VBG" and tok.dep_ == "advcl" and tok.lemma_.lower() in ("allow", "enable", "let", "permit") \
+                and any(c.dep_ == "dobj" and self.in_class(c, _Spec(labels=frozenset({"AGREEMENT"}))) for c in tok.head.children):
+            return True           # "signed a swap agreement, allowing importers to ...": what the document does
         if tok.tag_ == "VBG" and first.dep_ == "pcomp" and first.head.lower_ in m["purpose_preps"] and not (
                 first.head.lower_ == "with" and any(c.dep_ == "nsubj" for c in first.children)) and not _credited(first, self.lx):
             return True           # not "with both sides agreeing to ...": that clause has its own subject
@@ -1921,6 +1924,9 @@ class _Coder:
         if srcs and not tgts and not hit.nominal and not (reciprocal and len(_distinct(srcs)) >= 2):
             # "X and Y signed an agreement in Luxembourg": the partner, not a place of the act
             tgts = self._implicit_target(hit, srcs)
+        if not srcs and not tgts and src_tok is not None and not _pronoun(src_tok, lx) and not self.agentive(src_tok) \
+                and not hit.nominal:
+            return []             # "the wind farm would supply power to homes": a thing, nobody acting
         if not srcs and not tgts:
             conf *= 0.6           # PLOVER wants actors: kept (it may be the only report) but weak
         if hit.m == "visit" and srcs and tgts and srcs[0].country and all(
