@@ -234,6 +234,8 @@ def test_evidence_ids_and_repeats(nlp):
     ("Norway provided Ukraine with NOK 2.8 billion for gas purchases.", "AID", ("NOR", "UKR")),
     # retaliating with a tariff is a sanction, not force
     ("Colombia retaliated with a matching tariff on Ecuadorean goods.", "SANCTION", ("COL", "ECU")),
+    # a possessor's country before a known name ("Congress" alone is the US one)
+    ("Argentina's Congress ratified the energy treaty with Brazil.", "SUPPORT", ("ARG", "BRA")),
     # one party reopening a border concedes
     ("Nigeria reopened its border with Niger on Tuesday.", "CONCEDE", ("NGA", "NER")),
     # an import ban is a sanction, lifting it a retreat

@@ -1190,7 +1190,14 @@ class _Resolver:
         h = g.hit
         kind = {"COUNTRY": "COUNTRY", "DEMONYM": "COUNTRY", "PEOPLE": "COUNTRY", "CAPITAL": "CAPITAL", "PLACE": "PLACE",
                 "IGO": "IGO", "IGOMOD": "IGO", "ORG": "ORG"}[h.kind]
-        m = _M(g.start, g.end, kind, name=self.span_text(g.start, g.end), country=h.value, role=h.role, gz=h)
+        country = h.value
+        j = g.start - 1
+        if kind == "ORG" and j >= 1 and self.norms[j] in ("'s", "'"):
+            # "Argentina's Congress", "Kenya's parliament": the possessor's, not the name's usual country
+            own = self.gz_cover[j - 1]
+            if own is not None and own.hit.kind in ("COUNTRY", "CAPITAL") and own.hit.value:
+                country = own.hit.value
+        m = _M(g.start, g.end, kind, name=self.span_text(g.start, g.end), country=country, role=h.role, gz=h)
         m.head = self._head_of(g.start, g.end)
         return m
 
