@@ -1200,8 +1200,8 @@ class _Coder:
                     # stays the target when the victims have no country of their own
                     named = [t for t in hit.tgt if any(a.country for a in self._valid(self.actors(t)))]
                     self.consumed.add(c.i)        # one assault: the casualties are not coded again
-                    if named and not any(a.country for g in victims for a in self._valid(self.actors(g))):
-                        victims = []
+                    if named:
+                        victims = []      # the side attacked is named: "attacked an AU base, killing three Ugandan soldiers"
                     if victims:
                         hit.tgt, hit.tgt_alt = victims[:1], [hit.tgt] + hit.tgt_alt if hit.tgt else hit.tgt_alt
                         self.consumed.add(c.i)
