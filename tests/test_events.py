@@ -264,6 +264,7 @@ def test_them_after_two_counterparts_is_both(nlp):
     "The minister said the wind farm would supply power to about 1.6 million homes.",   # a thing acting
     "Turkish firms would be invited to bid for the work.",            # a request with no one asking
     "Some 1,400 Tajik citizens have been deported since January.",   # coercion with no one coercing
+    "Officials said the rebels could retake the towns.",             # a possibility reported, no plan
 ])
 def test_no_event_without_someone_acting(nlp, text):
     assert code(nlp, text)[1] == []

@@ -274,6 +274,7 @@ class _Hit:
     agentless: bool = False                                # a passive with no 'by' agent ('was signed')
     own_date: bool = False                                 # dated by its own verb, not its complement
     noun_src: bool = False                                 # participants named by the event noun
+    speculative: bool = False                              # a possibility someone reports ('could retake')
 
 
 class _Coder:
@@ -663,6 +664,8 @@ class _Coder:
         return [h for h in hits if self.keep(h)]
 
     def keep(self, hit: _Hit) -> bool:
+        if hit.speculative:
+            return False
         # a meeting of one body with itself ("the cabinet met") is not an interaction
         if hit.t == "CONSULT" and not hit.tgt and not hit.planned and len(hit.src) == 1 \
                 and not hit.src[0].conjuncts and not self.collective(hit.src[0]) and hit.m != "visit":
@@ -1541,6 +1544,8 @@ class _Coder:
                     future = True
                 elif c.lower_ in m["modal_possible"]:
                     planned = True
+                    if c.lower_ in ("could", "might", "may") and v.dep_ == "ccomp" and hit.t in lx.conflictual:
+                        hit.speculative = True   # "saying al-Shabaab could retake towns": a warning, no plan
             if c.dep_ in ("dobj", "nsubjpass") and any(d.lower_ == "no" for d in c.children if d.dep_ == "det"):
                 negated = True    # "no agreement was signed"
         # governed by a plan, an intent, a failure or an attempt
