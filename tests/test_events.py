@@ -254,6 +254,12 @@ def test_a_conjoined_act_is_addressed_to_the_first_acts_object(nlp):
     assert countries(only(evs, "AGREE")) == ("GEO", "AZE")
 
 
+def test_a_demand_after_a_summons_is_addressed_to_the_summoned(nlp):
+    _, evs = code(nlp, "The UAE foreign ministry summoned Iran's charge d'affaires in Abu Dhabi and demanded the "
+                       "immediate release of the vessel.")
+    assert countries(only(evs, "REQUEST")) == ("ARE", "IRN")
+
+
 def test_them_after_two_counterparts_is_both(nlp):
     _, evs = code(nlp, "Brazilian Foreign Minister Luisa Tavares phoned her Venezuelan and Guyanese counterparts on "
                        "Tuesday and urged them to respect the declaration.")

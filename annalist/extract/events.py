@@ -1859,8 +1859,8 @@ class _Coder:
                 if tgts:
                     break
         conf = hit.conf
-        partner_in_subject = False
         own = {a.country for a in srcs if a.country}
+        partner_in_subject = False
         head = hit.trig.head
         if hit.trig.dep_ == "conj" and head.pos_ == "VERB" and len(hit.tgt) == 1 and hit.tgt[0].lower_ == "them":
             # "phoned her Venezuelan and Guyanese counterparts and urged them to ...": every one of them
@@ -1874,8 +1874,10 @@ class _Coder:
             # "met the protesters ... and promised to ...", "phoned the Azerbaijani leader and offered
             # to host ...": the second act is addressed to the first one's object
             prior = [a for c in head.children if c.dep_ in ("dobj", "dative") for a in self._valid(self.actors(c))]
-            if prior and (not tgts or ({a.country for a in tgts} <= own and any(a.country not in own for a in prior))):
+            if prior and (not tgts or ({a.country for a in tgts if a.country} <= own and
+                                       any(a.country not in own for a in prior))):
                 tgts = prior[:1]
+                partner_in_subject = True     # (decided here: the ranker does not override it)
         if tgts and hit.tgt and all(self.collective(t) for t in hit.tgt) and not hit.sym and \
                 {a.country for a in tgts} <= own:
             tgts = []   # "Egypt and the UAE called on both sides": the sides are others, not the callers
