@@ -1007,6 +1007,9 @@ class _Coder:
                 return False        # "fired missiles at a carrier in the Red Sea": an attack
             return any(t.lower_ in self.lx.m["test_words"] for t in v.subtree) or any(
                 self.sp[k].lower_ == "test" for k in range(max(0, v.i - 2), v.i))
+        if need == "figure_obj":    # "sold 34 bcm of gas to China": a trade figure, not an act
+            return dobj is not None and any(t.ent_type_ in ("MONEY", "QUANTITY", "PERCENT") or t.like_num
+                                            for t in dobj.subtree)
         if need == "money_obj":     # "deposited $3 billion with the central bank"
             return dobj is not None and any(t.ent_type_ == "MONEY" for t in dobj.subtree)
         if need == "persona":       # "declared the ambassador persona non grata"
