@@ -181,6 +181,11 @@ def test_trailing_or_more_and_ranges():
     # "with a combined value of": the value of what was signed
     ("The two countries signed nine agreements, with a combined value of 23 billion pesos.", "23 billion pesos",
      "agreements value"),
+    # a parenthesised conversion measures what the sum before it measures
+    ("Mexico and Guatemala signed nine agreements at a border summit in Tapachula, with a combined value of "
+     "23 billion pesos ($1.2 billion).", "$1.2 billion", "agreements value"),
+    # a sum that a counted measure is worth measures what the measure counts
+    ("Russia shipped 140,000 tonnes of pork worth 29 billion roubles to China.", "29 billion roubles", "pork"),
     # "raise it to": the measure of the latest figure
     ("Trade reached $5 billion last year. The ministers agreed to raise it to $10 billion by 2030.", "$10 billion",
      "trade"),

@@ -891,6 +891,16 @@ def find_amounts(doc: Document, sp, ents: DocEntities, dates: list[DateMention])
                     whats[k] = earlier[-1]
                 elif last_what is not None and "\n\n" not in c.text[last_what[0]:s]:
                     whats[k] = last_what[1]
+        for k in range(1, len(group)):
+            gap = c.text[group[k - 1].end:group[k].start]
+            if re.fullmatch(r"\s*\((?:about|around|some|roughly|approximately|nearly|almost)?\s*", gap):
+                # "23 billion pesos ($1.2 billion)": one sum in two currencies, one measure (where one lacks it)
+                whats[k] = whats[k] or whats[k - 1]
+                whats[k - 1] = whats[k - 1] or whats[k]
+        units = {x.unit: w for x, w in zip(group, whats) if x.kind in ("measure", "count") and w}
+        for k, w in enumerate(whats):
+            if w in units and units[w] != w:
+                whats[k] = units[w]               # "140,000 tonnes worth 29 billion roubles": what the tonnes are
         if any(whats):
             last_what = (s, [w for w in whats if w][-1])
         for cand, what in zip(group, whats):
