@@ -333,3 +333,9 @@ def test_example_planned_and_background():
     assert (g.kind, g.status, g.signed) == ("memorandum", "background", "2023-07")
     (g,) = example("kazakh-nuclear-engineers-china-training")
     assert (g.status, g.signed) == ("background", "2025-09")
+
+
+def test_a_plan_needs_its_modifier_before_it_or_in_its_for_phrase():
+    a = one("The ministers also signed a plan for joint research on glacier melt in the Tian Shan.")
+    assert a.kind == "plan" and a.title.startswith("plan for joint research")
+    assert agreements("The ministers also signed off on a plan for the new terminal.") == []

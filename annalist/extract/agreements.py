@@ -200,7 +200,10 @@ def _kind_of(t) -> str | None:
     if need is not None:
         left = {doc[i].lower_ for i in range(max(0, t.i - 2), t.i)}
         nxt = [doc[i].lower_ for i in range(t.i + 1, min(len(doc), t.i + 3))]
-        if not (left & set(need)) and not (nxt[:1] == ["of"] and len(nxt) > 1 and nxt[1] in _OF_COMPLEMENTS):
+        # "a plan for joint research", "a plan on cooperation": the modifier in its own phrase
+        purpose = len(nxt) > 1 and nxt[0] in ("for", "on") and nxt[1] in need
+        if not (left & set(need)) and not (nxt[:1] == ["of"] and len(nxt) > 1 and nxt[1] in _OF_COMPLEMENTS) \
+                and not purpose:
             return None
     return kind
 
