@@ -314,8 +314,9 @@ def test_recluster_changes_only_clustering_settings():
     index.add(docs)
     before = {d.doc_id: index.story_of(d.doc_id) for d in docs}
     assert index.recluster(story_link=index.settings.story_link) == before
-    with pytest.raises(ValueError):
-        index.recluster(edge_min=0.5)
+    for graph_setting in ("edge_min", "edge_min_mixed", "key_shared", "key_shared_mixed"):
+        with pytest.raises(ValueError):
+            index.recluster(**{graph_setting: 0.5})
     stricter = index.recluster(story_link=0.99, topic_link=0.99)
     assert len(set(stricter.values())) >= len(set(before.values()))
 

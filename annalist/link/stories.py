@@ -524,7 +524,8 @@ class StoryIndex:
         """Recompute every story with other clustering settings (``topic_link``,
         ``story_link``, ``min_split``, ``dense_max``, ``weights``: those that do not change the
         graph), for tuning; returns doc_id -> story_id for every document."""
-        graph = {"edge_min", "edge_min_dated", "window_days", "key_terms", "dedup_threshold"} & set(changes)
+        graph = {"edge_min", "edge_min_dated", "edge_min_mixed", "window_days", "key_terms", "key_shared",
+                 "key_shared_mixed", "dedup_threshold"} & set(changes)
         if graph:
             raise ValueError(f"{', '.join(sorted(graph))} change the graph: build a new index")
         self.settings = replace(self.settings, **changes)
