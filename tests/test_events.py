@@ -260,6 +260,23 @@ def test_a_demand_after_a_summons_is_addressed_to_the_summoned(nlp):
     assert countries(only(evs, "REQUEST")) == ("ARE", "IRN")
 
 
+def test_a_threat_on_a_condition_is_addressed_to_every_party_that_must_yield(nlp):
+    _, evs = code(nlp, "Pyongyang warned on Wednesday that it would respond with overwhelming force if US and "
+                       "South Korean warships entered waters it claims.")
+    assert sorted(countries(e) for e in evs if e.plover == "THREATEN") == [("PRK", "KOR"), ("PRK", "USA")]
+
+
+def test_a_visit_and_a_meeting_on_it_keep_the_one_met(nlp):
+    _, evs = code(nlp, "Egyptian Foreign Minister Karim Abdelaziz arrived in Port Sudan on Tuesday. He met Sudanese "
+                       "Foreign Minister Tarig Nureldin.")
+    assert "Nureldin" in only(evs, "CONSULT").target.name
+
+
+def test_a_grant_handed_over_is_aid(nlp):
+    _, evs = code(nlp, "The Japanese embassy handed over a $850,000 grant to Tajikistan on Monday.")
+    assert countries(only(evs, "AID")) == ("JPN", "TJK")
+
+
 def test_them_after_two_counterparts_is_both(nlp):
     _, evs = code(nlp, "Brazilian Foreign Minister Luisa Tavares phoned her Venezuelan and Guyanese counterparts on "
                        "Tuesday and urged them to respect the declaration.")

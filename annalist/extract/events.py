@@ -2076,10 +2076,16 @@ class _Coder:
                 cands.extend(t for t in c.subtree if t.dep_ == "pobj" and t.head.lower_ in ("in", "to", "for", "into"))
         if hit.t == "THREATEN":
             # "threatened to block Uzbek trucks unless Tashkent lowered its fees": the one who must yield
+            # (all of them: "if US and South Korean warships entered ...")
             for t in v.subtree:
                 if t.dep_ == "advcl" and any(m.dep_ == "mark" and m.lower_ in self.lx.m["hypothetical_marks"]
                                              for m in t.children):
-                    cands.extend(g for g in t.children if g.dep_ in ("nsubj", "nsubjpass"))
+                    for g in t.children:
+                        if g.dep_ in ("nsubj", "nsubjpass"):
+                            found = [a for a in _distinct(self._valid(self.actors(g))) if a.country and a.country not in own]
+                            if len(found) >= 2:
+                                return found[:_MAX_PER_TRIGGER]
+                            cands.append(g)
         for t in cands:
             if t.ent_type_ in ("DATE", "TIME", "MONEY", "PERCENT", "CARDINAL", "QUANTITY"):
                 continue
@@ -2793,6 +2799,9 @@ def _merge(events: list[Event], lx: _Lexicon) -> list[Event]:
             first.location = ev.location
         if first.target is None and ev.target is not None and not _same(first.source, ev.target):
             first.target = ev.target
+        elif first.target is not None and ev.target is not None and ev.target.title and not first.target.title \
+                and first.target.country == ev.target.country and first.plover == "CONSULT":
+            first.target = ev.target      # "arrived in Port Sudan ... He met Foreign Minister X": the one met
         first.confidence = round(min(0.95, max(first.confidence, ev.confidence) + 0.05), 2)
         first.summary = _summary(first)
     return out
