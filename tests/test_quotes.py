@@ -353,3 +353,13 @@ def test_a_name_after_a_company_word_is_a_company_even_when_spacy_says_person():
 def test_a_fragment_in_marks_inside_a_verbal_act_is_the_actors_words(text, fragment, who):
     q = one(text, fragment)
     assert q.direct and q.text == fragment and who in speaker(q)
+
+
+def test_what_it_called_is_the_words_of_the_clause_subject():
+    q = one("The US State Department condemned what it called China's “dangerous manoeuvres”.", "dangerous")
+    assert q.direct and speaker(q) == "US State Department"
+
+
+def test_the_addressee_of_a_request_is_not_its_speaker():
+    q = one("The ministry summoned the consul and asked Beijing to reopen the crossing “without delay”.", "without")
+    assert "ministry" in speaker(q)

@@ -259,10 +259,10 @@ def _subject(v):
             for c in tok.children:
                 if c.dep_ in _SUBJ and not c.is_punct and c.text not in _ALL_MARKS:
                     return _source_of(c)
-            if tok is v:
-                for c in tok.rights:   # "said Tokayev" parsed as an object
-                    if c.dep_ in ("dobj", "attr", "npadvmod") and c.pos_ == "PROPN" and c.i - tok.i <= 4 \
-                            and v.lemma_ != "tell":
+            if tok is v and v.lemma_ not in ("tell", "ask", "urge", "accuse", "thank", "blame", "offer", "demand",
+                                             "call", "praise", "criticise", "criticize", "condemn", "denounce"):
+                for c in tok.rights:   # "said Tokayev" parsed as an object (not "asked Beijing to ...": the addressee)
+                    if c.dep_ in ("dobj", "attr", "npadvmod") and c.pos_ == "PROPN" and c.i - tok.i <= 4:
                         return c
         if tok.head is tok or tok.dep_ == "ccomp":
             break
@@ -331,9 +331,19 @@ class _Speakers:
         low = subj.lower_
         start, end = subj.idx, subj.idx + len(subj)
         if subj.pos_ == "PRON":
-            if low in _NON_SPEAKER_PRON:
+            if low in _NON_SPEAKER_PRON and not (low == "it" and subj.head.dep_ == "ccomp"):
                 return None
             a = self.ents.actor_at(start, end) or self._one(start, end)
+            if a is None and low in ("it", "they"):
+                # "condemned what it called 'dangerous manoeuvres'": the subject of the clause it sits in
+                up = subj.head
+                for _ in range(3):
+                    if up.head is up:
+                        break
+                    up = up.head
+                    outer = next((c for c in up.children if c.dep_ in ("nsubj", "nsubjpass") and c.pos_ != "PRON"), None)
+                    if outer is not None:
+                        return self.resolve(outer)
             if a is None and low in _PERSONAL:
                 a = self._carry_over(start)
             return a
