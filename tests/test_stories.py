@@ -223,6 +223,10 @@ def test_linked_pairs_compared_a_chunk_at_a_time_give_the_same_stories(monkeypat
     assert max(calls) > 7 and len(set(whole.values())) > 20
 
 
+def _edge_positions(index: StoryIndex):
+    return [(a, b) for chunks in index._edges.values() for c in chunks for a, b in zip(c[0].tolist(), c[1].tolist())]
+
+
 def _edges(index: StoryIndex) -> set[tuple[str, str]]:
     ids = index._ids
     return {tuple(sorted((ids[a], ids[b]))) for chunks in index._edges.values() for c in chunks
@@ -231,23 +235,57 @@ def _edges(index: StoryIndex) -> set[tuple[str, str]]:
 
 def test_a_dated_and_an_undated_report_need_the_bar_of_two_dated_ones():
     march = SESSION.format(**MARCH)
-    other = rewrite(march, 3)
+    other = PARAPHRASE.format(**MARCH)     # another outlet's report: no near-duplicate
     # the same pair of texts: undated-undated is linked at the weak bar, dated-undated is not
     # when its cosine lies between the two bars
     pair = [StoryDoc("a", march), StoryDoc("b", other)]
     idx = StoryIndex(edge_min=0.0, edge_min_mixed=0.99)
     idx.add(pair)
     assert _edges(idx) == {("a", "b")}
+    dated_pair = [StoryDoc("a", march, published="2025-03-13"), StoryDoc("b", other)]
     idx = StoryIndex(edge_min=0.0, edge_min_mixed=0.99)
-    idx.add([StoryDoc("a", march, published="2025-03-13"), StoryDoc("b", other)])
-    assert _edges(idx) == set()
+    idx.add(dated_pair)
+    assert _edges(idx) == set() and idx._leaf == {} and idx.story_of("a") != idx.story_of("b")
+    # above the bar: no edge of the graph, a leaf link that attaches the undated story
     idx = StoryIndex(edge_min=0.99, edge_min_mixed=0.0)
-    idx.add([StoryDoc("a", march, published="2025-03-13"), StoryDoc("b", other)])
-    assert _edges(idx) == {("a", "b")}
+    idx.add(dated_pair)
+    assert _edges(idx) == set() and list(idx._leaf) == [idx._pos["b"]]
+    assert idx.story_of("b") == idx.story_of("a")
     # and it needs key_shared_mixed shared key terms (12 heaviest each): more than both hold fails
     idx = StoryIndex(edge_min_mixed=0.0, key_shared_mixed=13)
-    idx.add([StoryDoc("a", march, published="2025-03-13"), StoryDoc("b", other)])
-    assert _edges(idx) == set()
+    idx.add(dated_pair)
+    assert idx._leaf == {} and idx.story_of("a") != idx.story_of("b")
+
+
+def test_an_undated_report_keeps_its_strongest_dated_links_and_joins_their_story():
+    march, november = SESSION.format(**MARCH), SESSION.format(**NOVEMBER)
+    docs = [StoryDoc("m1", march, published="2025-03-13"), StoryDoc("m2", rewrite(march, 1), published="2025-03-14"),
+            StoryDoc("n1", november, published="2025-11-12"), StoryDoc("n2", rewrite(november, 2), published="2025-11-13"),
+            StoryDoc("u-nov", PARAPHRASE.format(**NOVEMBER)),
+            StoryDoc("u-other", "Floods closed schools across the northern provinces on Friday, officials said.")]
+    index = StoryIndex()
+    index.add(docs)
+    got = {d.doc_id: index.story_of(d.doc_id) for d in docs}
+    assert got["u-nov"] == got["n1"] == got["n2"] and got["m1"] == got["m2"] != got["n1"]
+    assert got["u-other"] not in (got["m1"], got["n1"])      # no link: its own story
+    # the undated report's dated links are its strongest few, kept apart from the graph's edges
+    assert not any(index._pos["u-nov"] in (a, b) for a, b in _edge_positions(index))
+    assert 0 < len(index._leaf[index._pos["u-nov"]][0]) <= index.settings.leaf_k
+    # and they are saved with the index
+    loaded = StoryIndex.from_bytes(index.to_bytes())
+    assert {k: (a.tolist(), b.tolist()) for k, (a, b) in loaded._leaf.items()} == \
+        {k: (a.tolist(), b.tolist()) for k, (a, b) in index._leaf.items()}
+    late = StoryDoc("u-late", PARAPHRASE.format(**MARCH))
+    assert loaded.add([late]) == index.add([late])
+    # batches in any order: the same, and every change reported
+    for seed in range(3):
+        order = docs[:]
+        random.Random(seed).shuffle(order)
+        inc = StoryIndex()
+        reported = {}
+        for k in range(0, len(order), 2):
+            reported.update(inc.add(order[k:k + 2]))
+        assert reported == got
 
 
 def test_undated_candidates_compared_a_bounded_number_at_a_time_give_the_same_links(monkeypatch):
@@ -325,3 +363,25 @@ def test_dataclass_is_frozen():
     doc = StoryDoc("a", "text")
     with pytest.raises(dataclasses.FrozenInstanceError):
         doc.text = "other"  # type: ignore[misc]
+
+
+def test_a_small_leaf_k_bounds_the_links_and_batches_still_give_the_one_shot_stories():
+    docs, _ = example_docs()
+    # a third undated: their dated candidates outnumber k, so links drop out of a top k as batches come
+    docs = [dataclasses.replace(d, published=None) if k % 3 == 0 else d for k, d in enumerate(docs)]
+    once = StoryIndex(leaf_k=2)
+    once.add(docs)
+    assert all(len(dd) <= 2 for dd, _w in once._leaf.values()) and once._leaf
+    expected = {d.doc_id: once.story_of(d.doc_id) for d in docs}
+    for seed in range(3):
+        order = docs[:]
+        random.Random(seed).shuffle(order)
+        inc = StoryIndex(leaf_k=2)
+        for k in range(0, len(order), 7):
+            inc.add(order[k:k + 7])
+        assert {d.doc_id: inc.story_of(d.doc_id) for d in docs} == expected
+        assert _leaf_ids(inc) == _leaf_ids(once)      # the same strongest links, by doc_id
+
+
+def _leaf_ids(index: StoryIndex) -> dict[str, list[str]]:
+    return {index._ids[u]: [index._ids[d] for d in dd.tolist()] for u, (dd, _w) in index._leaf.items()}

@@ -22,7 +22,10 @@ Steps:
    b. dated pairs within the time window: each task takes the documents of one time bucket
       and of the bucket before it and compares them all (sparse products, as the index), and
       sends a spanning forest of the links it finds (connectivity is all step 4 needs);
-   c. pairs with an undated document: sharing key terms (a join on the term, counted).
+   c. pairs with an undated document: sharing key terms (a join on the term, counted). Every
+      dated-undated link is kept here, a superset of the ``leaf_k`` strongest the local index
+      keeps per undated document: a component then holds all of an undated document's
+      candidates, so its task's ``StoryIndex`` finds the same strongest ones.
 4. connected components: large-star / small-star rounds of DataFrame joins (Kiveris et al.,
    "Connected components in MapReduce and beyond", 2014), O(log n) rounds; nothing is
    collected. GraphFrames would do this too, but its jar is fetched at run time (offline here).

@@ -15,8 +15,11 @@ The graph (an edge depends on its two documents only)
     ``key_shared`` of their ``key_terms`` heaviest terms (an inverted index), and linked at
     cosine ``edge_min``: time cannot help there, so weaker content links count. A dated and an
     undated document need ``key_shared_mixed`` shared terms and cosine ``edge_min_mixed`` (the
-    bar of two dated ones): in a corpus on one subject most documents share a key term, and
-    the weak bar linked each undated document with a quarter of the corpus. Near-duplicates (MinHash LSH,
+    bar of two dated ones), and an undated document keeps only its ``leaf_k`` strongest such
+    links: in a corpus on one subject most documents share key terms, and an undated report
+    otherwise linked every look-alike of every year. The top k of a union is the top k of its
+    parts' top k, so batches keep the same links; a link that drops out of a top k leaves its
+    two components joined, which is harmless (a component's stories come from its links). Near-duplicates (MinHash LSH,
     :mod:`annalist.link.dedup`) are always linked, whatever their dates.
 
 Stories: a deterministic function of each connected component of the graph
@@ -46,10 +49,10 @@ Time
 Cost
     Linking is linear in the number of documents for a steady flow of dated news (each
     document is compared with the documents of its time window); undated documents are
-    compared through the key-term index, whose lists grow with the corpus: their links are
-    quadratic in the corpus (a few per cent of documents are undated, each compared with the
-    documents sharing its key terms), bounded by the stricter bar for dated-undated pairs and
-    computed a bounded number of candidate pairs at a time (``UNDATED_PAIRS``). A component is
+    compared through the key-term index, whose lists grow with the corpus: the comparisons
+    are quadratic (a few per cent of documents are undated, each compared with the documents
+    sharing its key terms), made a bounded number of candidate pairs at a time
+    (``UNDATED_PAIRS``); the links kept are at most ``leaf_k`` per undated document. A component is
     recomputed whole when it grows; continuous coverage chains most dated documents into one
     component, so ``add`` then costs about a third of a one-shot run (see bench/linking.py).
 
@@ -88,7 +91,7 @@ _NUMBER = re.compile(r"\d[\d.]*\d")            # a figure, once commas are out
 _SENTENCE_END = re.compile(r"(?:^|[.!?:;\"“”‘’'(\[—–-]|\n)\s*$")
 _STOP = ENGLISH_STOP_WORDS
 CHANNELS = ("words", "names", "numbers")
-_STATE_FORMAT = "annalist-stories/1"
+_STATE_FORMAT = "annalist-stories/2"
 
 
 @dataclass(frozen=True)
@@ -115,6 +118,7 @@ class Settings:
     key_terms: int
     key_shared: int
     key_shared_mixed: int
+    leaf_k: int
     min_split: int
     attach_max: int
     attach_share: float
@@ -128,7 +132,8 @@ class Settings:
         values = dict(edge_min=k["edge_min"], edge_min_dated=k["edge_min_dated"],
                       edge_min_mixed=k.get("edge_min_mixed", k["edge_min"]), topic_link=k["topic_link"], link_k=k["link_k"], story_link=k["story_link"],
                       window_days=k["window_days"], key_terms=k["key_terms"],
-                      key_shared=k.get("key_shared", 1), key_shared_mixed=k.get("key_shared_mixed", 1), min_split=k["min_split"],
+                      key_shared=k.get("key_shared", 1), key_shared_mixed=k.get("key_shared_mixed", 1),
+                      leaf_k=k.get("leaf_k", 20), min_split=k["min_split"],
                       attach_max=k["attach_max"], attach_share=k["attach_share"],
                       dense_max=k["dense_max"], weights=tuple(k["weights"][c] for c in CHANNELS),
                       dedup_threshold=k["dedup_threshold"])
@@ -437,6 +442,20 @@ def _pair_dots(a: sp.csr_matrix, b: sp.csr_matrix) -> np.ndarray:
     return np.asarray(a.multiply(b).sum(axis=1), dtype=np.float64).ravel()
 
 
+def _rounded(w: np.ndarray) -> np.ndarray:
+    """Cosines compared at 9 decimals: the engines sum the same products in another order."""
+    return np.round(np.asarray(w, dtype=np.float64), 9)
+
+
+def _id_rank(ids: Sequence[str]) -> np.ndarray:
+    """Each position's rank in doc_id order (ties between links are settled by doc_id, which does
+    not depend on the order documents were added in)."""
+    order = sorted(range(len(ids)), key=ids.__getitem__)
+    rank = np.empty(len(ids), dtype=np.int64)
+    rank[order] = np.arange(len(ids))
+    return rank
+
+
 # Pairs per step in _linked_dots: a row gathered per pair for every pair at once grew with the
 # links of a group (millions of pairs in the giant group of a 100k-document build).
 PAIR_CHUNK = 50_000
@@ -480,6 +499,9 @@ class StoryIndex:
         self._dups: dict[int, list[tuple[int, int]]] = {}
         self._duplicate_of: dict[str, str] = {}
         self._story: list[str] = []
+        # undated pos -> its leaf_k strongest links to dated documents (the only dated-undated edges)
+        self._leaf: dict[int, tuple[np.ndarray, np.ndarray]] = {}
+        self._leaf_new: list[tuple[int, int]] = []   # pairs that entered a top k in this add: to union
         self._split_cache: dict[tuple[int, ...], list[list[int]]] = {}
         self._split_fresh: dict[tuple[int, ...], list[list[int]]] = {}
 
@@ -525,7 +547,7 @@ class StoryIndex:
         ``story_link``, ``min_split``, ``dense_max``, ``weights``: those that do not change the
         graph), for tuning; returns doc_id -> story_id for every document."""
         graph = {"edge_min", "edge_min_dated", "edge_min_mixed", "window_days", "key_terms", "key_shared",
-                 "key_shared_mixed", "dedup_threshold"} & set(changes)
+                 "key_shared_mixed", "leaf_k", "dedup_threshold"} & set(changes)
         if graph:
             raise ValueError(f"{', '.join(sorted(graph))} change the graph: build a new index")
         self.settings = replace(self.settings, **changes)
@@ -568,6 +590,10 @@ class StoryIndex:
             arrays[name] = np.concatenate([c[k] for _, c in chunks] or [np.zeros(0)])
         dups = [(r, a, b) for r in sorted(self._dups) for a, b in self._dups[r]]
         arrays["dups"] = np.asarray(dups, dtype=np.int64).reshape(-1, 3)
+        leaves = sorted(self._leaf)
+        arrays["leaf_u"] = np.asarray([u for u in leaves for _ in self._leaf[u][0]], dtype=np.int64)
+        arrays["leaf_d"] = np.concatenate([self._leaf[u][0] for u in leaves] or [np.zeros(0, np.int64)]).astype(np.int64)
+        arrays["leaf_w"] = np.concatenate([self._leaf[u][1] for u in leaves] or [np.zeros(0)]).astype(np.float64)
         buf = io.BytesIO()
         np.savez_compressed(buf, **arrays)   # a third of the size (15 MB at 10,000 documents)
         return buf.getvalue()
@@ -613,6 +639,10 @@ class StoryIndex:
             index._edges[r] = [(ea[sel], eb[sel], ew[sel])]
         for r, x, y in a["dups"].tolist():
             index._dups.setdefault(r, []).append((x, y))
+        lu, ld, lw = a["leaf_u"], a["leaf_d"], a["leaf_w"]
+        for x in np.unique(lu).tolist():
+            sel = lu == x
+            index._leaf[x] = (ld[sel], lw[sel])
         return index
 
     def duplicates(self) -> dict[str, str]:
@@ -655,8 +685,10 @@ class StoryIndex:
         """Edges (i, j, cosine), i > j, between the new documents and everything indexed.
 
         Two dated documents: within ``window_days`` and cosine >= ``edge_min_dated``, every
-        such pair (compared within time buckets). Otherwise (one or both undated): sharing one
-        of their key terms and cosine >= ``edge_min``."""
+        such pair (compared within time buckets). Two undated: sharing ``key_shared`` key terms
+        and cosine >= ``edge_min``. A dated and an undated one (``key_shared_mixed`` terms,
+        ``edge_min_mixed``) are kept only among the undated document's ``leaf_k`` strongest
+        (:meth:`_merge_leaves`; :meth:`_component_stories` reads them from there)."""
         s = self.settings
         width = max(1, s.window_days)
         days = self._days_array()
@@ -691,6 +723,7 @@ class StoryIndex:
         if dated_new and self._undated:
             tasks.append((np.asarray(dated_new, dtype=np.int64), np.asarray(self._undated, dtype=np.int64)))
         n_keys = max(1, len(self._key_ids))
+        rank = _id_rank(self._ids) if tasks else None
         for q, nbrs in tasks:
             nbr_keys = self._keys.gather(nbrs, n_keys).T.tocsr()
             # rows per product bounded by its largest possible size: in a corpus on one subject
@@ -708,8 +741,11 @@ class StoryIndex:
                     a = self._rows[0].gather(qi[c:c + 20000]).astype(np.float64)
                     b = self._rows[0].gather(oi[c:c + 20000]).astype(np.float64)
                     cos[c:c + 20000] = _pair_dots(a, b) / (norms[qi[c:c + 20000]] * norms[oi[c:c + 20000]])
-                keep = cos >= np.where(mixed, s.edge_min_mixed, s.edge_min)
-                out_q.append(qi[keep]), out_o.append(oi[keep]), out_w.append(cos[keep])
+                keep = _rounded(cos) >= np.where(mixed, s.edge_min_mixed, s.edge_min)
+                link, leaf = keep & ~mixed, keep & mixed
+                out_q.append(qi[link]), out_o.append(oi[link]), out_w.append(cos[link])
+                if leaf.any():
+                    self._merge_leaves(qi[leaf], oi[leaf], cos[leaf], rank)
         if not out_q:
             return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64), np.zeros(0)
         return np.concatenate(out_q), np.concatenate(out_o), np.concatenate(out_w)
@@ -717,8 +753,12 @@ class StoryIndex:
     def _relink(self, positions: list[int], edges, dups: list[tuple[int, int]]) -> dict[str, str]:
         uf = self._uf
         qi, oi, w = edges
-        # union the components the new links join (one union per distinct pair of roots)
-        dup_ends = np.asarray([x for d in dups for x in d], dtype=np.int64)
+        # union the components the new links join (one union per distinct pair of roots); a leaf link
+        # joins them too (one dropped from a top k later leaves them joined: harmless, a component's
+        # stories come from its links, and no link runs between its parts)
+        joins = dups + self._leaf_new
+        self._leaf_new = []
+        dup_ends = np.asarray([x for d in joins for x in d], dtype=np.int64)
         ends = np.unique(np.concatenate([qi, oi, dup_ends]))
         root_arr = np.full(len(self._ids), -1, dtype=np.int64)
         root_arr[ends] = [uf.find(int(p)) for p in ends]
@@ -763,6 +803,29 @@ class StoryIndex:
         self._split_cache.update(self._split_fresh)
         return changed
 
+    # -- undated documents: leaves of the dated stories --------------------------------------------
+    def _merge_leaves(self, a: np.ndarray, b: np.ndarray, w: np.ndarray, rank: np.ndarray) -> None:
+        """Keep each undated document's ``leaf_k`` strongest links to dated ones (strongest first,
+        then by doc_id): the top k of a union is the top k of the parts' top k, so batches in any
+        order keep the same links."""
+        days = self._days_array()
+        undated_a = days[a] < 0
+        u = np.where(undated_a, a, b)
+        d = np.where(undated_a, b, a)
+        wr = _rounded(w)
+        for x in np.unique(u).tolist():
+            sel = u == x
+            old = self._leaf.get(x)
+            dd, ww = (d[sel], wr[sel]) if old is None else (np.concatenate([old[0], d[sel]]),
+                                                              np.concatenate([old[1], wr[sel]]))
+            dd, first = np.unique(dd, return_index=True)   # a pair met twice counts once
+            ww = ww[first]
+            order = np.lexsort((rank[dd], -ww))[: self.settings.leaf_k]
+            kept = dd[order]
+            before = set(old[0].tolist()) if old is not None else set()
+            self._leaf_new.extend((x, y) for y in kept.tolist() if y not in before)
+            self._leaf[x] = (kept, ww[order])
+
     # -- one component ---------------------------------------------------------------------------
     def _component_stories(self, root: int) -> list[list[int]]:
         """The stories of one connected component: a function of its members alone."""
@@ -787,8 +850,12 @@ class StoryIndex:
         unit = [unit_of_root.setdefault(find(i), len(unit_of_root)) for i in range(len(members))]
         n_units = len(unit_of_root)
         unit_size = np.bincount(unit, minlength=n_units).tolist()
-        # stage 1: average-link over the edges
-        chunks = self._edges.get(root, [])
+        # stage 1: average-link over the edges, and the undated members' leaf links
+        chunks = list(self._edges.get(root, []))
+        for u in members:
+            leaf = self._leaf.get(u)
+            if leaf is not None and len(leaf[0]):
+                chunks.append((np.full(len(leaf[0]), u, dtype=np.int64), leaf[0], leaf[1]))
         if chunks:
             ei = np.concatenate([c[0] for c in chunks])
             ej = np.concatenate([c[1] for c in chunks])
