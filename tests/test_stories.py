@@ -223,6 +223,12 @@ def test_linked_pairs_compared_a_chunk_at_a_time_give_the_same_stories(monkeypat
     assert max(calls) > 7 and len(set(whole.values())) > 20
 
 
+def _kept(index: StoryIndex) -> set[tuple[str, str]]:
+    """The links undated documents keep (their strongest), as sorted id pairs."""
+    ids = index._ids
+    return {tuple(sorted((ids[u], ids[d]))) for u, (dd, _w) in index._leaf.items() for d in dd.tolist()}
+
+
 def _edge_positions(index: StoryIndex):
     return [(a, b) for chunks in index._edges.values() for c in chunks for a, b in zip(c[0].tolist(), c[1].tolist())]
 
@@ -241,7 +247,7 @@ def test_a_dated_and_an_undated_report_need_the_bar_of_two_dated_ones():
     pair = [StoryDoc("a", march), StoryDoc("b", other)]
     idx = StoryIndex(edge_min=0.0, edge_min_mixed=0.99)
     idx.add(pair)
-    assert _edges(idx) == {("a", "b")}
+    assert _kept(idx) == {("a", "b")} and idx.story_of("a") == idx.story_of("b")
     dated_pair = [StoryDoc("a", march, published="2025-03-13"), StoryDoc("b", other)]
     idx = StoryIndex(edge_min=0.0, edge_min_mixed=0.99)
     idx.add(dated_pair)
@@ -298,7 +304,7 @@ def test_undated_candidates_compared_a_bounded_number_at_a_time_give_the_same_li
     monkeypatch.setattr(stories, "UNDATED_PAIRS", 10)
     small = StoryIndex()
     small.add(docs)
-    assert _edges(small) == _edges(whole) and len(_edges(whole)) > 20
+    assert _edges(small) == _edges(whole) and _kept(small) == _kept(whole) and len(_kept(whole)) > 20
     assert small.stories() == whole.stories()
 
 

@@ -742,10 +742,8 @@ class StoryIndex:
                     b = self._rows[0].gather(oi[c:c + 20000]).astype(np.float64)
                     cos[c:c + 20000] = _pair_dots(a, b) / (norms[qi[c:c + 20000]] * norms[oi[c:c + 20000]])
                 keep = _rounded(cos) >= np.where(mixed, s.edge_min_mixed, s.edge_min)
-                link, leaf = keep & ~mixed, keep & mixed
-                out_q.append(qi[link]), out_o.append(oi[link]), out_w.append(cos[link])
-                if leaf.any():
-                    self._merge_leaves(qi[leaf], oi[leaf], cos[leaf], rank)
+                if keep.any():
+                    self._merge_leaves(qi[keep], oi[keep], cos[keep], rank)
         if not out_q:
             return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64), np.zeros(0)
         return np.concatenate(out_q), np.concatenate(out_o), np.concatenate(out_w)
@@ -805,14 +803,17 @@ class StoryIndex:
 
     # -- undated documents: leaves of the dated stories --------------------------------------------
     def _merge_leaves(self, a: np.ndarray, b: np.ndarray, w: np.ndarray, rank: np.ndarray) -> None:
-        """Keep each undated document's ``leaf_k`` strongest links to dated ones (strongest first,
-        then by doc_id): the top k of a union is the top k of the parts' top k, so batches in any
-        order keep the same links."""
+        """Keep each undated document's ``leaf_k`` strongest links (strongest first, then by
+        doc_id), to dated and undated documents alike; a link between two undated documents
+        counts at both ends. The top k of a union is the top k of the parts' top k, so batches in
+        any order keep the same links."""
         days = self._days_array()
-        undated_a = days[a] < 0
-        u = np.where(undated_a, a, b)
-        d = np.where(undated_a, b, a)
-        wr = _rounded(w)
+        undated_a, undated_b = days[a] < 0, days[b] < 0
+        both = undated_a & undated_b
+        # one row per undated end: (undated document, the other one, weight)
+        u = np.concatenate([np.where(undated_a, a, b), b[both]])
+        d = np.concatenate([np.where(undated_a, b, a), a[both]])
+        wr = _rounded(np.concatenate([w, w[both]]))
         for x in np.unique(u).tolist():
             sel = u == x
             old = self._leaf.get(x)
@@ -850,12 +851,19 @@ class StoryIndex:
         unit = [unit_of_root.setdefault(find(i), len(unit_of_root)) for i in range(len(members))]
         n_units = len(unit_of_root)
         unit_size = np.bincount(unit, minlength=n_units).tolist()
-        # stage 1: average-link over the edges, and the undated members' leaf links
+        # stage 1: average-link over the edges, and the undated members' kept links (a link two
+        # undated ends both keep counts once)
         chunks = list(self._edges.get(root, []))
+        lu, ld, lw = [], [], []
         for u in members:
             leaf = self._leaf.get(u)
             if leaf is not None and len(leaf[0]):
-                chunks.append((np.full(len(leaf[0]), u, dtype=np.int64), leaf[0], leaf[1]))
+                lu.append(np.full(len(leaf[0]), u, dtype=np.int64)), ld.append(leaf[0]), lw.append(leaf[1])
+        if lu:
+            a, b, c = np.concatenate(lu), np.concatenate(ld), np.concatenate(lw)
+            x, y = np.minimum(a, b), np.maximum(a, b)
+            _, first = np.unique(x * (len(self._ids) + 1) + y, return_index=True)
+            chunks.append((x[first], y[first], c[first]))
         if chunks:
             ei = np.concatenate([c[0] for c in chunks])
             ej = np.concatenate([c[1] for c in chunks])
