@@ -1863,7 +1863,7 @@ class _Coder:
                     break
         conf = hit.conf
         own = {a.country for a in srcs if a.country}
-        partner_in_subject = False
+        target_settled = False   # a target chosen below from the sentence's structure: not re-ranked
         head = hit.trig.head
         if hit.trig.dep_ == "conj" and head.pos_ == "VERB" and len(hit.tgt) == 1 and hit.tgt[0].lower_ == "them":
             # "phoned her Venezuelan and Guyanese counterparts and urged them to ...": every one of them
@@ -1880,7 +1880,7 @@ class _Coder:
             if prior and (not tgts or ({a.country for a in tgts if a.country} <= own and
                                        any(a.country not in own for a in prior))):
                 tgts = prior[:1]
-                partner_in_subject = True     # (decided here: the ranker does not override it)
+                target_settled = True
         if tgts and hit.tgt and all(self.collective(t) for t in hit.tgt) and not hit.sym and \
                 {a.country for a in tgts} <= own:
             tgts = []   # "Egypt and the UAE called on both sides": the sides are others, not the callers
@@ -1911,7 +1911,7 @@ class _Coder:
             other = [c for c in self.ents.countries_in(start, end) if c != srcs[0].country]
             if other:
                 tgts = [self._country_actor(other[0], start, end)]
-                partner_in_subject = True
+                target_settled = True
         elif not srcs and self.collective(src_tok) and hit.sym:
             pair = self.doc_pair()
             if pair:
@@ -1956,7 +1956,7 @@ class _Coder:
         tgts = _distinct(tgts)[:_MAX_PER_TRIGGER]
         if hit.sym and len(srcs) >= 2:
             srcs = srcs[:1]
-        if srcs and (self.ranker is not None or self.trace is not None) and not mutual and not partner_in_subject:
+        if srcs and (self.ranker is not None or self.trace is not None) and not mutual and not target_settled:
             cands = self.target_candidates(hit, srcs, tgts)
             if self.trace is not None:
                 self.trace[f"{self.doc.id}-v{hit.trig.idx}"] = (srcs, cands)

@@ -61,6 +61,7 @@ _NON_SPEAKER_PRON = set(_K["non_speaker_pronouns"])
 _NON_SPEAKER_HEADS = set(_K["non_speaker_heads"])
 _DETS = set(_K["leading_determiners"])
 _ORG_ANAPHORS = set(_K["organisation_anaphors"])
+_ADDRESSEE_VERBS = set(_K["addressee_verbs"])   # their object is the one spoken to, not the speaker
 _MINOR = set(_K["title_minor_words"])
 _TITLE_MAX = _K["title_max_words"]
 _MIN_UNATTRIBUTED = _K["min_unattributed_words"]
@@ -259,8 +260,7 @@ def _subject(v):
             for c in tok.children:
                 if c.dep_ in _SUBJ and not c.is_punct and c.text not in _ALL_MARKS:
                     return _source_of(c)
-            if tok is v and v.lemma_ not in ("tell", "ask", "urge", "accuse", "thank", "blame", "offer", "demand",
-                                             "call", "praise", "criticise", "criticize", "condemn", "denounce"):
+            if tok is v and v.lemma_ not in _ADDRESSEE_VERBS:
                 for c in tok.rights:   # "said Tokayev" parsed as an object (not "asked Beijing to ...": the addressee)
                     if c.dep_ in ("dobj", "attr", "npadvmod") and c.pos_ == "PROPN" and c.i - tok.i <= 4:
                         return c
@@ -374,17 +374,8 @@ class _Speakers:
     def _last_org(self, pos: int) -> Actor | None:
         """The organisation mentioned last before ``pos``, within the paragraphs a "he said" may reach."""
         limit = self.t.paras[max(0, self.t.para_of(pos) - _CARRY_PARAS)][0]
-        best = None
-        for e in self.ents.entities:
-            if e.type != "ORG":
-                continue
-            for s, _t in e.mentions:
-                if limit <= s < pos and (best is None or s > best[0]):
-                    best = (s, e)
-        if best is None:
-            return None
-        e = best[1]
-        return Actor(name=e.name, entity_id=e.id, country=e.country, role=e.role, title=e.title)
+        starts = [(s, t) for e in self.ents.entities if e.type == "ORG" for s, t in e.mentions if limit <= s < pos]
+        return self.ents.actor_at(*max(starts)) if starts else None
 
     def _one(self, start: int, end: int) -> Actor | None:
         if self.phrase_api is None:

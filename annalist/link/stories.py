@@ -19,8 +19,9 @@ The graph (an edge depends on its two documents only)
     links: in a corpus on one subject most documents share key terms, and an undated report
     otherwise linked every look-alike of every year. The top k of a union is the top k of its
     parts' top k, so batches keep the same links; a link that drops out of a top k leaves its
-    two components joined, which is harmless (a component's stories come from its links). Near-duplicates (MinHash LSH,
-    :mod:`annalist.link.dedup`) are always linked, whatever their dates.
+    two components joined, which is harmless (a component's stories come from its links).
+    Near-duplicates (MinHash LSH, :mod:`annalist.link.dedup`) are always linked, whatever their
+    dates.
 
 Stories: a deterministic function of each connected component of the graph
     1. *kind of happening*: average-link clustering over the links (a missing pair counts
@@ -130,10 +131,10 @@ class Settings:
     def default(cls, **overrides) -> "Settings":
         k = load("stories")
         values = dict(edge_min=k["edge_min"], edge_min_dated=k["edge_min_dated"],
-                      edge_min_mixed=k.get("edge_min_mixed", k["edge_min"]), topic_link=k["topic_link"], link_k=k["link_k"], story_link=k["story_link"],
+                      edge_min_mixed=k["edge_min_mixed"], topic_link=k["topic_link"], link_k=k["link_k"], story_link=k["story_link"],
                       window_days=k["window_days"], key_terms=k["key_terms"],
-                      key_shared=k.get("key_shared", 1), key_shared_mixed=k.get("key_shared_mixed", 1),
-                      leaf_k=k.get("leaf_k", 20), min_split=k["min_split"],
+                      key_shared=k["key_shared"], key_shared_mixed=k["key_shared_mixed"],
+                      leaf_k=k["leaf_k"], min_split=k["min_split"],
                       attach_max=k["attach_max"], attach_share=k["attach_share"],
                       dense_max=k["dense_max"], weights=tuple(k["weights"][c] for c in CHANNELS),
                       dedup_threshold=k["dedup_threshold"])
@@ -499,7 +500,8 @@ class StoryIndex:
         self._dups: dict[int, list[tuple[int, int]]] = {}
         self._duplicate_of: dict[str, str] = {}
         self._story: list[str] = []
-        # undated pos -> its leaf_k strongest links to dated documents (the only dated-undated edges)
+        # undated pos -> (other positions, weights): its leaf_k strongest links, the only ones kept
+        # for undated documents (they are not in _edges)
         self._leaf: dict[int, tuple[np.ndarray, np.ndarray]] = {}
         self._leaf_new: list[tuple[int, int]] = []   # pairs that entered a top k in this add: to union
         self._split_cache: dict[tuple[int, ...], list[list[int]]] = {}
@@ -639,10 +641,11 @@ class StoryIndex:
             index._edges[r] = [(ea[sel], eb[sel], ew[sel])]
         for r, x, y in a["dups"].tolist():
             index._dups.setdefault(r, []).append((x, y))
-        lu, ld, lw = a["leaf_u"], a["leaf_d"], a["leaf_w"]
-        for x in np.unique(lu).tolist():
-            sel = lu == x
-            index._leaf[x] = (ld[sel], lw[sel])
+        lu, ld, lw = a["leaf_u"], a["leaf_d"], a["leaf_w"]   # saved grouped by undated document
+        cuts = np.flatnonzero(np.diff(lu)) + 1
+        for us, ds, ws in zip(np.split(lu, cuts), np.split(ld, cuts), np.split(lw, cuts)):
+            if len(us):
+                index._leaf[int(us[0])] = (ds, ws)
         return index
 
     def duplicates(self) -> dict[str, str]:
@@ -801,7 +804,7 @@ class StoryIndex:
         self._split_cache.update(self._split_fresh)
         return changed
 
-    # -- undated documents: leaves of the dated stories --------------------------------------------
+    # -- undated documents: their strongest links ---------------------------------------------------
     def _merge_leaves(self, a: np.ndarray, b: np.ndarray, w: np.ndarray, rank: np.ndarray) -> None:
         """Keep each undated document's ``leaf_k`` strongest links (strongest first, then by
         doc_id), to dated and undated documents alike; a link between two undated documents
@@ -814,11 +817,13 @@ class StoryIndex:
         u = np.concatenate([np.where(undated_a, a, b), b[both]])
         d = np.concatenate([np.where(undated_a, b, a), a[both]])
         wr = _rounded(np.concatenate([w, w[both]]))
-        for x in np.unique(u).tolist():
-            sel = u == x
+        order = np.argsort(u, kind="stable")
+        u, d, wr = u[order], d[order], wr[order]
+        cuts = np.flatnonzero(np.diff(u)) + 1
+        for us, ds, ws in zip(np.split(u, cuts), np.split(d, cuts), np.split(wr, cuts)):
+            x = int(us[0])
             old = self._leaf.get(x)
-            dd, ww = (d[sel], wr[sel]) if old is None else (np.concatenate([old[0], d[sel]]),
-                                                              np.concatenate([old[1], wr[sel]]))
+            dd, ww = (ds, ws) if old is None else (np.concatenate([old[0], ds]), np.concatenate([old[1], ws]))
             dd, first = np.unique(dd, return_index=True)   # a pair met twice counts once
             ww = ww[first]
             order = np.lexsort((rank[dd], -ww))[: self.settings.leaf_k]
