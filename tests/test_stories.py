@@ -8,6 +8,7 @@ import random
 from datetime import date
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from annalist.link.stories import Settings, StoryDoc, StoryIndex, cluster, story_id
@@ -224,19 +225,16 @@ def test_linked_pairs_compared_a_chunk_at_a_time_give_the_same_stories(monkeypat
 
 
 def _kept(index: StoryIndex) -> set[tuple[str, str]]:
-    """The links undated documents keep (their strongest), as sorted id pairs."""
+    """The links the index keeps (each document's strongest), as sorted id pairs."""
     ids = index._ids
-    return {tuple(sorted((ids[u], ids[d]))) for u, (dd, _w) in index._leaf.items() for d in dd.tolist()}
+    lo, hi, _w = index._top.links(np.arange(len(ids)))
+    return {tuple(sorted((ids[a], ids[b]))) for a, b in zip(lo.tolist(), hi.tolist())}
 
 
-def _edge_positions(index: StoryIndex):
-    return [(a, b) for chunks in index._edges.values() for c in chunks for a, b in zip(c[0].tolist(), c[1].tolist())]
-
-
-def _edges(index: StoryIndex) -> set[tuple[str, str]]:
-    ids = index._ids
-    return {tuple(sorted((ids[a], ids[b]))) for chunks in index._edges.values() for c in chunks
-            for a, b in zip(c[0].tolist(), c[1].tolist())}
+def _kept_by_doc(index: StoryIndex) -> dict[str, list[str]]:
+    """doc_id -> the doc_ids of its kept links, strongest first."""
+    return {index._ids[u]: [index._ids[d] for d in row.tolist() if d >= 0]
+            for u, row in enumerate(index._top.other[:len(index)])}
 
 
 def test_a_dated_and_an_undated_report_need_the_bar_of_two_dated_ones():
@@ -251,16 +249,15 @@ def test_a_dated_and_an_undated_report_need_the_bar_of_two_dated_ones():
     dated_pair = [StoryDoc("a", march, published="2025-03-13"), StoryDoc("b", other)]
     idx = StoryIndex(edge_min=0.0, edge_min_mixed=0.99)
     idx.add(dated_pair)
-    assert _edges(idx) == set() and idx._leaf == {} and idx.story_of("a") != idx.story_of("b")
-    # above the bar: no edge of the graph, a leaf link that attaches the undated story
+    assert _kept(idx) == set() and idx.story_of("a") != idx.story_of("b")
+    # above the bar: a link that attaches the undated story
     idx = StoryIndex(edge_min=0.99, edge_min_mixed=0.0)
     idx.add(dated_pair)
-    assert _edges(idx) == set() and list(idx._leaf) == [idx._pos["b"]]
-    assert idx.story_of("b") == idx.story_of("a")
+    assert _kept(idx) == {("a", "b")} and idx.story_of("b") == idx.story_of("a")
     # and it needs key_shared_mixed shared key terms (12 heaviest each): more than both hold fails
     idx = StoryIndex(edge_min_mixed=0.0, key_shared_mixed=13)
     idx.add(dated_pair)
-    assert idx._leaf == {} and idx.story_of("a") != idx.story_of("b")
+    assert _kept(idx) == set() and idx.story_of("a") != idx.story_of("b")
 
 
 def test_an_undated_report_keeps_its_strongest_dated_links_and_joins_their_story():
@@ -274,13 +271,12 @@ def test_an_undated_report_keeps_its_strongest_dated_links_and_joins_their_story
     got = {d.doc_id: index.story_of(d.doc_id) for d in docs}
     assert got["u-nov"] == got["n1"] == got["n2"] and got["m1"] == got["m2"] != got["n1"]
     assert got["u-other"] not in (got["m1"], got["n1"])      # no link: its own story
-    # the undated report's dated links are its strongest few, kept apart from the graph's edges
-    assert not any(index._pos["u-nov"] in (a, b) for a, b in _edge_positions(index))
-    assert 0 < len(index._leaf[index._pos["u-nov"]][0]) <= index.settings.leaf_k
+    # the undated report's links: to the November reports, at most link_k
+    assert set(_kept_by_doc(index)["u-nov"]) >= {"n1", "n2"} and len(_kept_by_doc(index)["u-nov"]) <= index.settings.link_k
     # and they are saved with the index
     loaded = StoryIndex.from_bytes(index.to_bytes())
-    assert {k: (a.tolist(), b.tolist()) for k, (a, b) in loaded._leaf.items()} == \
-        {k: (a.tolist(), b.tolist()) for k, (a, b) in index._leaf.items()}
+    assert _kept_by_doc(loaded) == _kept_by_doc(index)
+    assert np.array_equal(loaded._top.weight[:len(docs)], index._top.weight[:len(docs)])
     late = StoryDoc("u-late", PARAPHRASE.format(**MARCH))
     assert loaded.add([late]) == index.add([late])
     # batches in any order: the same, and every change reported
@@ -294,17 +290,19 @@ def test_an_undated_report_keeps_its_strongest_dated_links_and_joins_their_story
         assert reported == got
 
 
-def test_undated_candidates_compared_a_bounded_number_at_a_time_give_the_same_links(monkeypatch):
+def test_candidates_compared_a_bounded_number_at_a_time_give_the_same_links(monkeypatch):
     from annalist.link import stories
     docs, _ = example_docs()
     # a third undated, so that both kinds of pairs with an undated document occur
     docs = [dataclasses.replace(d, published=None) if k % 3 == 0 else d for k, d in enumerate(docs)]
     whole = StoryIndex()
     whole.add(docs)
-    monkeypatch.setattr(stories, "UNDATED_PAIRS", 10)
+    monkeypatch.setattr(stories, "CANDIDATE_PAIRS", 10)
     small = StoryIndex()
     small.add(docs)
-    assert _edges(small) == _edges(whole) and _kept(small) == _kept(whole) and len(_kept(whole)) > 20
+    assert _kept_by_doc(small) == _kept_by_doc(whole) and len(_kept(whole)) > 20
+    days = {d.doc_id: d.published for d in docs}
+    assert any(days[a] and days[b] for a, b in _kept(whole))      # dated pairs were batched too
     assert small.stories() == whole.stories()
 
 
@@ -371,23 +369,54 @@ def test_dataclass_is_frozen():
         doc.text = "other"  # type: ignore[misc]
 
 
-def test_a_small_leaf_k_bounds_the_links_and_batches_still_give_the_one_shot_stories():
+def test_a_small_link_k_bounds_the_links_and_batches_still_give_the_one_shot_stories():
     docs, _ = example_docs()
-    # a third undated: their dated candidates outnumber k, so links drop out of a top k as batches come
+    # a third undated, so that every kind of link is bounded; candidates outnumber k, so links
+    # drop out of a top k as batches come
     docs = [dataclasses.replace(d, published=None) if k % 3 == 0 else d for k, d in enumerate(docs)]
-    once = StoryIndex(leaf_k=2)
+    once = StoryIndex(link_k=2)
     once.add(docs)
-    assert all(len(dd) <= 2 for dd, _w in once._leaf.values()) and once._leaf
+    wide = StoryIndex()
+    wide.add(docs)
+    assert all(len(v) <= 2 for v in _kept_by_doc(once).values())
+    assert max(len(v) for v in _kept_by_doc(wide).values()) > 2      # k did bind
     expected = {d.doc_id: once.story_of(d.doc_id) for d in docs}
     for seed in range(3):
         order = docs[:]
         random.Random(seed).shuffle(order)
-        inc = StoryIndex(leaf_k=2)
+        inc = StoryIndex(link_k=2)
         for k in range(0, len(order), 7):
             inc.add(order[k:k + 7])
         assert {d.doc_id: inc.story_of(d.doc_id) for d in docs} == expected
-        assert _leaf_ids(inc) == _leaf_ids(once)      # the same strongest links, by doc_id
+        assert _kept_by_doc(inc) == _kept_by_doc(once)      # the same strongest links, by doc_id
 
 
-def _leaf_ids(index: StoryIndex) -> dict[str, list[str]]:
-    return {index._ids[u]: [index._ids[d] for d in dd.tolist()] for u, (dd, _w) in index._leaf.items()}
+def test_kept_links_are_each_documents_top_k_whatever_the_batches():
+    from annalist.link.stories import _TopLinks
+    rng = np.random.default_rng(7)
+    n, k = 30, 3
+    pairs = {(int(a), int(b)) for a, b in rng.integers(0, n, size=(200, 2)) if a != b}
+    pairs = sorted({(max(p), min(p)) for p in pairs})
+    weight = {p: float(rng.choice([0.2, 0.5, 0.7])) for p in pairs}   # many ties: doc_id settles them
+    rank = np.arange(n)
+    # brute force: each document's k strongest, ties by the other end's rank
+    expected = {}
+    for x in range(n):
+        mine = sorted(((-w, y if x == a else a) for (a, y), w in weight.items() if x in (a, y)))
+        for _w, y in mine[:k]:
+            expected.setdefault(x, set()).add(y)
+    for seed in range(3):
+        order = pairs[:]
+        random.Random(seed).shuffle(order)
+        top = _TopLinks(k)
+        top.grow(n)
+        entered = set()
+        for s in range(0, len(order), 11):
+            a = np.asarray([p[0] for p in order[s:s + 11]])
+            b = np.asarray([p[1] for p in order[s:s + 11]])
+            w = np.asarray([weight[p] for p in order[s:s + 11]])
+            entered |= {tuple(sorted(p)) for p in top.merge(a, b, w, rank).tolist()}
+        got = {x: {y for y in top.other[x].tolist() if y >= 0} for x in range(n)}
+        assert {x: v for x, v in got.items() if v} == expected
+        kept = {tuple(sorted((x, y))) for x, v in expected.items() for y in v}
+        assert kept <= entered      # every kept pair was reported for a union

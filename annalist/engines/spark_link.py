@@ -23,9 +23,9 @@ Steps:
       and of the bucket before it and compares them all (sparse products, as the index), and
       sends a spanning forest of the links it finds (connectivity is all step 4 needs);
    c. pairs with an undated document: sharing key terms (a join on the term, counted). Every
-      dated-undated link is kept here, a superset of the ``leaf_k`` strongest the local index
-      keeps per undated document: a component then holds all of an undated document's
-      candidates, so its task's ``StoryIndex`` finds the same strongest ones.
+      link is kept here (dated ones in b too), a superset of the ``link_k`` strongest the
+      local index keeps per document: a component then holds all of a document's candidates,
+      so its task's ``StoryIndex`` finds the same strongest ones.
 4. connected components: large-star / small-star rounds of DataFrame joins (Kiveris et al.,
    "Connected components in MapReduce and beyond", 2014), O(log n) rounds; nothing is
    collected. GraphFrames would do this too, but its jar is fetched at run time (offline here).
@@ -225,7 +225,7 @@ def _cosines(rows: Iterable, edge_min: float, edge_min_mixed: float) -> Iterator
 def _block_edges(items: Iterable, settings) -> Iterator[tuple[str, str]]:
     """The dated links of one time bucket: its documents with each other and with those of
     the bucket before (flag 1); so every pair at most a bucket apart is compared once."""
-    from ..link.stories import _cross_dots, _Rows
+    from ..link.stories import CANDIDATE_PAIRS, _Against, _Rows
 
     docs = sorted(items, key=lambda x: (x[0], x[1].id))
     if not any(flag == 0 for flag, _ in docs):
@@ -251,9 +251,11 @@ def _block_edges(items: Iterable, settings) -> Iterator[tuple[str, str]]:
             i = parent[i]
         return i
 
-    for start in range(0, len(home), 1000):
-        q = home[start:start + 1000]
-        dots = _cross_dots(rows, q, every)
+    against = _Against(rows, every)
+    step = max(1, min(1000, CANDIDATE_PAIRS // max(1, len(every))))
+    for start in range(0, len(home), step):
+        q = home[start:start + step]
+        dots = against.dots(q)
         qi, oi, d = q[dots.row], every[dots.col], dots.data
         keep = (prev[oi] | (oi < qi)) & (np.abs(days[qi] - days[oi]) <= settings.window_days)
         qi, oi, d = qi[keep], oi[keep], d[keep]

@@ -15,17 +15,17 @@ The graph (an edge depends on its two documents only)
     ``key_shared`` of their ``key_terms`` heaviest terms (an inverted index), and linked at
     cosine ``edge_min``: time cannot help there, so weaker content links count. A dated and an
     undated document need ``key_shared_mixed`` shared terms and cosine ``edge_min_mixed`` (the
-    bar of two dated ones), and an undated document keeps only its ``leaf_k`` strongest such
-    links: in a corpus on one subject most documents share key terms, and an undated report
-    otherwise linked every look-alike of every year. The top k of a union is the top k of its
-    parts' top k, so batches keep the same links; a link that drops out of a top k leaves its
-    two components joined, which is harmless (a component's stories come from its links).
-    Near-duplicates (MinHash LSH, :mod:`annalist.link.dedup`) are always linked, whatever their
+    bar of two dated ones). Each document keeps only its ``link_k`` strongest links (a link
+    stays while either end keeps it): dense coverage of one subject puts thousands of look-alike
+    reports in a window, and the graph otherwise grew faster than the corpus. The top k of a
+    union is the top k of its parts' top k, so batches keep the same links; a link that drops
+    out of a top k leaves its two components joined, which is harmless (a component's stories
+    come from its links). Near-duplicates (MinHash LSH, :mod:`annalist.link.dedup`) are always linked, whatever their
     dates.
 
 Stories: a deterministic function of each connected component of the graph
-    1. *kind of happening*: average-link clustering over the links (a missing pair counts
-       as 0; each document keeps its ``link_k`` strongest) at ``topic_link``. Near-duplicates
+    1. *kind of happening*: average-link clustering over the kept links (a missing pair
+       counts as 0) at ``topic_link``. Near-duplicates
        start as one unit, so they always stay together, and no cluster may hold two dated
        documents more than ``window_days`` apart.
     2. *which happening*: inside each such group the terms are reweighted by how rare they are
@@ -52,8 +52,8 @@ Cost
     document is compared with the documents of its time window); undated documents are
     compared through the key-term index, whose lists grow with the corpus: the comparisons
     are quadratic (a few per cent of documents are undated, each compared with the documents
-    sharing its key terms), made a bounded number of candidate pairs at a time
-    (``UNDATED_PAIRS``); the links kept are at most ``leaf_k`` per undated document. A component is
+    sharing its key terms). Candidates are scored a bounded number of pairs at a time
+    (``CANDIDATE_PAIRS``), and the links kept are at most ``link_k`` per document. A component is
     recomputed whole when it grows; continuous coverage chains most dated documents into one
     component, so ``add`` then costs about a third of a one-shot run (see bench/linking.py).
 
@@ -92,7 +92,7 @@ _NUMBER = re.compile(r"\d[\d.]*\d")            # a figure, once commas are out
 _SENTENCE_END = re.compile(r"(?:^|[.!?:;\"“”‘’'(\[—–-]|\n)\s*$")
 _STOP = ENGLISH_STOP_WORDS
 CHANNELS = ("words", "names", "numbers")
-_STATE_FORMAT = "annalist-stories/2"
+_STATE_FORMAT = "annalist-stories/3"
 
 
 @dataclass(frozen=True)
@@ -119,7 +119,6 @@ class Settings:
     key_terms: int
     key_shared: int
     key_shared_mixed: int
-    leaf_k: int
     min_split: int
     attach_max: int
     attach_share: float
@@ -134,7 +133,7 @@ class Settings:
                       edge_min_mixed=k["edge_min_mixed"], topic_link=k["topic_link"], link_k=k["link_k"], story_link=k["story_link"],
                       window_days=k["window_days"], key_terms=k["key_terms"],
                       key_shared=k["key_shared"], key_shared_mixed=k["key_shared_mixed"],
-                      leaf_k=k["leaf_k"], min_split=k["min_split"],
+                      min_split=k["min_split"],
                       attach_max=k["attach_max"], attach_share=k["attach_share"],
                       dense_max=k["dense_max"], weights=tuple(k["weights"][c] for c in CHANNELS),
                       dedup_threshold=k["dedup_threshold"])
@@ -369,6 +368,73 @@ class _UnionFind:
         return ra
 
 
+class _TopLinks:
+    """Each document's ``k`` strongest links: strongest first (cosines at 9 decimals), ties by the
+    other end's doc_id, so the kept set does not depend on the order documents came in (the top
+    k of a union is the top k of its parts' top k). A link is kept while either end keeps it.
+    Rows of a (documents x k) array, -1 where a document has fewer links: the graph a build
+    holds is at most k per document, however dense the coverage (written by hand: no library
+    keeps a bounded top k per node of a growing graph, vectorised)."""
+
+    def __init__(self, k: int):
+        self.k = k
+        self.other = np.full((0, k), -1, dtype=np.int64)
+        self.weight = np.zeros((0, k))
+
+    def grow(self, n: int) -> None:
+        if n > len(self.other):
+            size = max(n, 2 * len(self.other), 1024)
+            other = np.full((size, self.k), -1, dtype=np.int64)
+            weight = np.zeros((size, self.k))
+            other[:len(self.other)], weight[:len(self.weight)] = self.other, self.weight
+            self.other, self.weight = other, weight
+
+    def merge(self, a: np.ndarray, b: np.ndarray, w: np.ndarray, rank: np.ndarray) -> np.ndarray:
+        """Offer links (a[i], b[i], w[i]) to both ends; returns the pairs (n x 2) that entered a
+        top k they were not in."""
+        k = self.k
+        if len(a) == 0 or k <= 0:
+            return np.zeros((0, 2), dtype=np.int64)
+        u = np.concatenate([a, b]).astype(np.int64)
+        d = np.concatenate([b, a]).astype(np.int64)
+        wr = _rounded(np.concatenate([w, w]))
+        touched = np.unique(u)
+        old_d = self.other[touched].ravel()
+        valid = old_d >= 0
+        old_u = np.repeat(touched, k)[valid]
+        uu = np.concatenate([old_u, u])
+        dd = np.concatenate([old_d[valid], d])
+        ww = np.concatenate([self.weight[touched].ravel()[valid], wr])
+        fresh = np.concatenate([np.zeros(len(old_u), dtype=bool), np.ones(len(u), dtype=bool)])
+        # a pair offered twice (or already kept) counts once, as kept
+        order = np.lexsort((fresh, dd, uu))
+        uu, dd, ww, fresh = uu[order], dd[order], ww[order], fresh[order]
+        first = np.ones(len(uu), dtype=bool)
+        first[1:] = (uu[1:] != uu[:-1]) | (dd[1:] != dd[:-1])
+        uu, dd, ww, fresh = uu[first], dd[first], ww[first], fresh[first]
+        order = np.lexsort((rank[dd], -ww, uu))
+        uu, dd, ww, fresh = uu[order], dd[order], ww[order], fresh[order]
+        slot = np.arange(len(uu)) - np.searchsorted(uu, uu, side="left")
+        keep = slot < k
+        self.other[touched] = -1
+        self.weight[touched] = 0.0
+        self.other[uu[keep], slot[keep]] = dd[keep]
+        self.weight[uu[keep], slot[keep]] = ww[keep]
+        new = keep & fresh
+        return np.stack([uu[new], dd[new]], axis=1)
+
+    def links(self, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """The kept links of these documents as (lo, hi, w), lo < hi, each pair once."""
+        rows = np.asarray(rows, dtype=np.int64)
+        other = self.other[rows].ravel()
+        valid = other >= 0
+        u = np.repeat(rows, self.k)[valid]
+        other, w = other[valid], self.weight[rows].ravel()[valid]
+        lo, hi = np.minimum(u, other), np.maximum(u, other)
+        _, first = np.unique(lo * (len(self.other) + 1) + hi, return_index=True)
+        return lo[first], hi[first], w[first]
+
+
 # -- clustering ------------------------------------------------------------------------------
 
 def _average_link(n_units: int, unit_size: Sequence[int], links: dict[tuple[int, int], float],
@@ -428,14 +494,27 @@ def _normalise_rows(m: sp.csr_matrix) -> sp.csr_matrix:
     return sp.csr_matrix(sp.diags(1.0 / norms) @ m)
 
 
-def _cross_dots(rows: "_Rows", a: np.ndarray, b: np.ndarray) -> sp.coo_matrix:
-    """Dot products of every row in ``a`` with every row in ``b`` (nonzero ones, as COO)."""
-    ma, mb = rows.gather(a), rows.gather(b)
-    uniq, inv = np.unique(np.concatenate([ma.indices, mb.indices]), return_inverse=True)
-    na = len(ma.indices)
-    ma = sp.csr_matrix((ma.data.astype(np.float64), inv[:na], ma.indptr), shape=(len(a), len(uniq)))
-    mb = sp.csr_matrix((mb.data.astype(np.float64), inv[na:], mb.indptr), shape=(len(b), len(uniq)))
-    return (ma @ mb.T).tocoo()
+class _Against:
+    """Dot products of query rows with a fixed set of rows (one time window's documents), the
+    fixed side gathered once and its columns made compact; query terms outside it cannot score."""
+
+    def __init__(self, rows: "_Rows", nbrs: np.ndarray):
+        self.rows = rows
+        mb = rows.gather(nbrs)
+        self.cols, inv = np.unique(mb.indices, return_inverse=True)
+        self.mbt = sp.csr_matrix((mb.data.astype(np.float64), inv.astype(np.int64), mb.indptr),
+                                 shape=(len(nbrs), len(self.cols))).T.tocsr()
+
+    def dots(self, a: np.ndarray) -> sp.coo_matrix:
+        """(query row, fixed row) -> dot product, the nonzero ones."""
+        if not len(self.cols):
+            return sp.coo_matrix((len(a), self.mbt.shape[1]))
+        ma = self.rows.gather(a)
+        at = np.minimum(np.searchsorted(self.cols, ma.indices), len(self.cols) - 1)
+        hit = self.cols[at] == ma.indices
+        row = np.repeat(np.arange(len(a)), np.diff(ma.indptr))
+        ma = sp.csr_matrix((ma.data[hit].astype(np.float64), (row[hit], at[hit])), shape=(len(a), len(self.cols)))
+        return (ma @ self.mbt).tocoo()
 
 
 def _pair_dots(a: sp.csr_matrix, b: sp.csr_matrix) -> np.ndarray:
@@ -460,8 +539,9 @@ def _id_rank(ids: Sequence[str]) -> np.ndarray:
 # Pairs per step in _linked_dots: a row gathered per pair for every pair at once grew with the
 # links of a group (millions of pairs in the giant group of a 100k-document build).
 PAIR_CHUNK = 50_000
-# Candidate pairs per key-term product in StoryIndex._new_edges (undated documents).
-UNDATED_PAIRS = 2_000_000
+# Candidate pairs scored per product in StoryIndex._new_links (a window's queries x its
+# documents, or undated documents x key-term lists): bounds the memory of the link search.
+CANDIDATE_PAIRS = 2_000_000
 
 
 def _linked_dots(mat: sp.csr_matrix, pi: np.ndarray, pj: np.ndarray) -> np.ndarray:
@@ -496,14 +576,11 @@ class StoryIndex:
         self._buckets: dict[int, list[int]] = {}
         self._undated: list[int] = []
         self._uf = _UnionFind()
-        self._edges: dict[int, list[tuple[np.ndarray, np.ndarray, np.ndarray]]] = {}
         self._dups: dict[int, list[tuple[int, int]]] = {}
         self._duplicate_of: dict[str, str] = {}
         self._story: list[str] = []
-        # undated pos -> (other positions, weights): its leaf_k strongest links, the only ones kept
-        # for undated documents (they are not in _edges)
-        self._leaf: dict[int, tuple[np.ndarray, np.ndarray]] = {}
-        self._leaf_new: list[tuple[int, int]] = []   # pairs that entered a top k in this add: to union
+        self._top = _TopLinks(self.settings.link_k)   # the graph: each document's strongest links
+        self._joins: list[np.ndarray] = []   # pairs that entered a top k in this add: to union
         self._split_cache: dict[tuple[int, ...], list[list[int]]] = {}
         self._split_fresh: dict[tuple[int, ...], list[list[int]]] = {}
 
@@ -531,8 +608,8 @@ class StoryIndex:
         for a, b, _score in self.dedup.add_pairs(new):
             dups.append((self._pos[a], self._pos[b]))
             self._duplicate_of.setdefault(a, b)
-        edges = self._new_edges(positions)
-        return self._relink(positions, edges, dups)
+        self._new_links(positions)
+        return self._relink(positions, dups)
 
     def stories(self) -> dict[str, list[str]]:
         out: dict[str, list[str]] = {}
@@ -549,7 +626,7 @@ class StoryIndex:
         ``story_link``, ``min_split``, ``dense_max``, ``weights``: those that do not change the
         graph), for tuning; returns doc_id -> story_id for every document."""
         graph = {"edge_min", "edge_min_dated", "edge_min_mixed", "window_days", "key_terms", "key_shared",
-                 "key_shared_mixed", "leaf_k", "dedup_threshold"} & set(changes)
+                 "key_shared_mixed", "link_k", "dedup_threshold"} & set(changes)
         if graph:
             raise ValueError(f"{', '.join(sorted(graph))} change the graph: build a new index")
         self.settings = replace(self.settings, **changes)
@@ -585,17 +662,9 @@ class StoryIndex:
             end = rows.indptr[-1]
             arrays[f"{name}_indices"], arrays[f"{name}_data"] = rows.indices[:end], rows.data[:end]
             arrays[f"{name}_indptr"] = np.asarray(rows.indptr, dtype=np.int64)
-        roots = sorted(self._edges)
-        chunks = [(r, c) for r in roots for c in self._edges[r]]
-        arrays["edge_root"] = np.concatenate([np.full(len(c[0]), r, dtype=np.int64) for r, c in chunks] or [np.zeros(0, np.int64)])
-        for k, name in enumerate(("edge_a", "edge_b", "edge_w")):
-            arrays[name] = np.concatenate([c[k] for _, c in chunks] or [np.zeros(0)])
+        arrays["top_other"], arrays["top_weight"] = self._top.other[:n], self._top.weight[:n]
         dups = [(r, a, b) for r in sorted(self._dups) for a, b in self._dups[r]]
         arrays["dups"] = np.asarray(dups, dtype=np.int64).reshape(-1, 3)
-        leaves = sorted(self._leaf)
-        arrays["leaf_u"] = np.asarray([u for u in leaves for _ in self._leaf[u][0]], dtype=np.int64)
-        arrays["leaf_d"] = np.concatenate([self._leaf[u][0] for u in leaves] or [np.zeros(0, np.int64)]).astype(np.int64)
-        arrays["leaf_w"] = np.concatenate([self._leaf[u][1] for u in leaves] or [np.zeros(0)]).astype(np.float64)
         buf = io.BytesIO()
         np.savez_compressed(buf, **arrays)   # a third of the size (15 MB at 10,000 documents)
         return buf.getvalue()
@@ -635,17 +704,12 @@ class StoryIndex:
         index._uf.members = {}
         for pos, root in enumerate(index._uf.parent):
             index._uf.members.setdefault(root, []).append(pos)
-        roots, ea, eb, ew = a["edge_root"], a["edge_a"].astype(np.int64), a["edge_b"].astype(np.int64), a["edge_w"]
-        for r in np.unique(roots).tolist():
-            sel = roots == r
-            index._edges[r] = [(ea[sel], eb[sel], ew[sel])]
+        index._top.grow(len(index._ids))
+        n = len(index._ids)
+        index._top.other[:n] = a["top_other"].reshape(n, settings.link_k)
+        index._top.weight[:n] = a["top_weight"].reshape(n, settings.link_k)
         for r, x, y in a["dups"].tolist():
             index._dups.setdefault(r, []).append((x, y))
-        lu, ld, lw = a["leaf_u"], a["leaf_d"], a["leaf_w"]   # saved grouped by undated document
-        cuts = np.flatnonzero(np.diff(lu)) + 1
-        for us, ds, ws in zip(np.split(lu, cuts), np.split(ld, cuts), np.split(lw, cuts)):
-            if len(us):
-                index._leaf[int(us[0])] = (ds, ws)
         return index
 
     def duplicates(self) -> dict[str, str]:
@@ -672,6 +736,7 @@ class StoryIndex:
                 for c in _key_columns(vectors[0], self.settings.key_terms)]
         self._keys.append(np.asarray(sorted(keys), dtype=np.int32), np.ones(len(keys), dtype=np.float32))
         self._uf.add()
+        self._top.grow(pos + 1)
 
     def _compatible(self, a: np.ndarray, b: np.ndarray) -> np.ndarray:
         days = self._days_array()
@@ -684,39 +749,44 @@ class StoryIndex:
             self._days_arr = np.asarray([-1 if d is None else d for d in self._days], dtype=np.int64)
         return self._days_arr
 
-    def _new_edges(self, positions: list[int]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """Edges (i, j, cosine), i > j, between the new documents and everything indexed.
+    def _new_links(self, positions: list[int]) -> None:
+        """Offer every link between the new documents and everything indexed to the kept top k
+        (:class:`_TopLinks`); the pairs that enter it are unioned by :meth:`_relink`.
 
-        Two dated documents: within ``window_days`` and cosine >= ``edge_min_dated``, every
-        such pair (compared within time buckets). Two undated: sharing ``key_shared`` key terms
-        and cosine >= ``edge_min``. A dated and an undated one (``key_shared_mixed`` terms,
-        ``edge_min_mixed``) are kept only among the undated document's ``leaf_k`` strongest
-        (:meth:`_merge_leaves`; :meth:`_component_stories` reads them from there)."""
+        Two dated documents: within ``window_days`` and cosine >= ``edge_min_dated`` (compared
+        within time buckets). Two undated: sharing ``key_shared`` key terms and cosine >=
+        ``edge_min``. A dated and an undated one: ``key_shared_mixed`` terms, ``edge_min_mixed``.
+        Candidates are scored a bounded number of pairs at a time (``CANDIDATE_PAIRS``)."""
         s = self.settings
         width = max(1, s.window_days)
         days = self._days_array()
         norms = np.asarray(self._norm)
+        rank = _id_rank(self._ids)
         by_bucket: dict[int | None, list[int]] = {}
         for p in positions:
             day = self._days[p]
             by_bucket.setdefault(None if day is None else day // width, []).append(p)
-        out_q, out_o, out_w = [], [], []
         # dated with dated: every pair in the window
         for bucket, qs in sorted(by_bucket.items(), key=lambda kv: (kv[0] is None, kv[0] or 0)):
             if bucket is None:
                 continue
             nbrs = np.asarray(sorted(self._buckets.get(bucket - 1, []) + self._buckets.get(bucket, [])
                                      + self._buckets.get(bucket + 1, [])), dtype=np.int64)
+            against = _Against(self._rows[0], nbrs)
             q = np.asarray(qs, dtype=np.int64)
-            for start in range(0, len(q), 1000):
-                qc = q[start:start + 1000]
-                dots = _cross_dots(self._rows[0], qc, nbrs)
+            # queries per product bounded by its largest possible size: dense coverage of one
+            # subject puts thousands of documents in a window, and 1,000 queries at once then
+            # peaked at gigabytes
+            step = max(1, min(1000, CANDIDATE_PAIRS // max(1, len(nbrs))))
+            for start in range(0, len(q), step):
+                qc = q[start:start + step]
+                dots = against.dots(qc)
                 qi, oi, d = qc[dots.row], nbrs[dots.col], dots.data
                 keep = (oi < qi) & (np.abs(days[qi] - days[oi]) <= s.window_days)
                 qi, oi, d = qi[keep], oi[keep], d[keep]
                 cos = d / (norms[qi] * norms[oi])
-                keep = cos >= s.edge_min_dated
-                out_q.append(qi[keep]), out_o.append(oi[keep]), out_w.append(cos[keep])
+                keep = _rounded(cos) >= s.edge_min_dated
+                self._offer(qi[keep], oi[keep], cos[keep], rank)
         # pairs with an undated document: candidates from shared key terms
         undated_new = by_bucket.get(None, [])
         dated_new = [p for p in positions if self._days[p] is not None]
@@ -726,12 +796,11 @@ class StoryIndex:
         if dated_new and self._undated:
             tasks.append((np.asarray(dated_new, dtype=np.int64), np.asarray(self._undated, dtype=np.int64)))
         n_keys = max(1, len(self._key_ids))
-        rank = _id_rank(self._ids) if tasks else None
         for q, nbrs in tasks:
             nbr_keys = self._keys.gather(nbrs, n_keys).T.tocsr()
-            # rows per product bounded by its largest possible size: in a corpus on one subject
-            # nearly every pair shares a key term, so a fixed number of rows grew with the corpus
-            step = max(1, min(2000, UNDATED_PAIRS // max(1, len(nbrs))))
+            # in a corpus on one subject nearly every pair shares a key term, so a fixed number of
+            # rows per product grew with the corpus
+            step = max(1, min(2000, CANDIDATE_PAIRS // max(1, len(nbrs))))
             for start in range(0, len(q), step):
                 qc = q[start:start + step]
                 shared = (self._keys.gather(qc, n_keys) @ nbr_keys).tocoo()
@@ -745,44 +814,32 @@ class StoryIndex:
                     b = self._rows[0].gather(oi[c:c + 20000]).astype(np.float64)
                     cos[c:c + 20000] = _pair_dots(a, b) / (norms[qi[c:c + 20000]] * norms[oi[c:c + 20000]])
                 keep = _rounded(cos) >= np.where(mixed, s.edge_min_mixed, s.edge_min)
-                if keep.any():
-                    self._merge_leaves(qi[keep], oi[keep], cos[keep], rank)
-        if not out_q:
-            return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64), np.zeros(0)
-        return np.concatenate(out_q), np.concatenate(out_o), np.concatenate(out_w)
+                self._offer(qi[keep], oi[keep], cos[keep], rank)
 
-    def _relink(self, positions: list[int], edges, dups: list[tuple[int, int]]) -> dict[str, str]:
+    def _offer(self, a: np.ndarray, b: np.ndarray, w: np.ndarray, rank: np.ndarray) -> None:
+        if len(a):
+            self._joins.append(self._top.merge(a, b, w, rank))
+
+    def _relink(self, positions: list[int], dups: list[tuple[int, int]]) -> dict[str, str]:
         uf = self._uf
-        qi, oi, w = edges
-        # union the components the new links join (one union per distinct pair of roots); a leaf link
-        # joins them too (one dropped from a top k later leaves them joined: harmless, a component's
-        # stories come from its links, and no link runs between its parts)
-        joins = dups + self._leaf_new
-        self._leaf_new = []
-        dup_ends = np.asarray([x for d in joins for x in d], dtype=np.int64)
-        ends = np.unique(np.concatenate([qi, oi, dup_ends]))
-        root_arr = np.full(len(self._ids), -1, dtype=np.int64)
-        root_arr[ends] = [uf.find(int(p)) for p in ends]
-        old_roots = sorted(set(root_arr[ends].tolist()))
-        ra = np.concatenate([root_arr[qi], root_arr[dup_ends[0::2]]])
-        rb = np.concatenate([root_arr[oi], root_arr[dup_ends[1::2]]])
-        width = len(self._ids)
-        for key in np.unique(ra * width + rb).tolist():
-            uf.union(key // width, key % width)
-        # move the edge lists of components that were merged into another
-        final = np.full(len(self._ids), -1, dtype=np.int64)
-        for r in old_roots:
-            root = final[r] = uf.find(r)
-            if root != r:
-                self._edges.setdefault(root, []).extend(self._edges.pop(r, []))
-                self._dups.setdefault(root, []).extend(self._dups.pop(r, []))
-        if len(qi):
-            roots = final[root_arr[qi]]
-            order = np.argsort(roots, kind="stable")
-            roots, qi, oi, w = roots[order], qi[order], oi[order], w[order]
-            cuts = np.flatnonzero(np.diff(roots)) + 1
-            for r, a, b, c in zip(np.split(roots, cuts), np.split(qi, cuts), np.split(oi, cuts), np.split(w, cuts)):
-                self._edges.setdefault(int(r[0]), []).append((a, b, c))
+        # union the components the new kept links and near-duplicates join (one union per distinct
+        # pair of roots); a link that later drops out of a top k leaves them joined: harmless, a
+        # component's stories come from its links, and no link runs between its parts
+        joins = np.concatenate([np.asarray(dups, dtype=np.int64).reshape(-1, 2), *self._joins])
+        self._joins = []
+        if len(joins):
+            ends = np.unique(joins)
+            root_arr = np.full(len(self._ids), -1, dtype=np.int64)
+            root_arr[ends] = [uf.find(int(p)) for p in ends]
+            old_roots = sorted(set(root_arr[ends].tolist()))
+            width = len(self._ids)
+            for key in np.unique(root_arr[joins[:, 0]] * width + root_arr[joins[:, 1]]).tolist():
+                uf.union(key // width, key % width)
+            # move the near-duplicate lists of components that were merged into another
+            for r in old_roots:
+                root = uf.find(r)
+                if root != r and r in self._dups:
+                    self._dups.setdefault(root, []).extend(self._dups.pop(r))
         for a, b in dups:
             self._dups.setdefault(uf.find(a), []).append((a, b))
         changed: dict[str, str] = {}
@@ -803,34 +860,6 @@ class StoryIndex:
         self._split_cache = {k: v for k, v in self._split_cache.items() if k[0] not in recomputed}
         self._split_cache.update(self._split_fresh)
         return changed
-
-    # -- undated documents: their strongest links ---------------------------------------------------
-    def _merge_leaves(self, a: np.ndarray, b: np.ndarray, w: np.ndarray, rank: np.ndarray) -> None:
-        """Keep each undated document's ``leaf_k`` strongest links (strongest first, then by
-        doc_id), to dated and undated documents alike; a link between two undated documents
-        counts at both ends. The top k of a union is the top k of the parts' top k, so batches in
-        any order keep the same links."""
-        days = self._days_array()
-        undated_a, undated_b = days[a] < 0, days[b] < 0
-        both = undated_a & undated_b
-        # one row per undated end: (undated document, the other one, weight)
-        u = np.concatenate([np.where(undated_a, a, b), b[both]])
-        d = np.concatenate([np.where(undated_a, b, a), a[both]])
-        wr = _rounded(np.concatenate([w, w[both]]))
-        order = np.argsort(u, kind="stable")
-        u, d, wr = u[order], d[order], wr[order]
-        cuts = np.flatnonzero(np.diff(u)) + 1
-        for us, ds, ws in zip(np.split(u, cuts), np.split(d, cuts), np.split(wr, cuts)):
-            x = int(us[0])
-            old = self._leaf.get(x)
-            dd, ww = (ds, ws) if old is None else (np.concatenate([old[0], ds]), np.concatenate([old[1], ws]))
-            dd, first = np.unique(dd, return_index=True)   # a pair met twice counts once
-            ww = ww[first]
-            order = np.lexsort((rank[dd], -ww))[: self.settings.leaf_k]
-            kept = dd[order]
-            before = set(old[0].tolist()) if old is not None else set()
-            self._leaf_new.extend((x, y) for y in kept.tolist() if y not in before)
-            self._leaf[x] = (kept, ww[order])
 
     # -- one component ---------------------------------------------------------------------------
     def _component_stories(self, root: int) -> list[list[int]]:
@@ -856,35 +885,15 @@ class StoryIndex:
         unit = [unit_of_root.setdefault(find(i), len(unit_of_root)) for i in range(len(members))]
         n_units = len(unit_of_root)
         unit_size = np.bincount(unit, minlength=n_units).tolist()
-        # stage 1: average-link over the edges, and the undated members' kept links (a link two
-        # undated ends both keep counts once)
-        chunks = list(self._edges.get(root, []))
-        lu, ld, lw = [], [], []
-        for u in members:
-            leaf = self._leaf.get(u)
-            if leaf is not None and len(leaf[0]):
-                lu.append(np.full(len(leaf[0]), u, dtype=np.int64)), ld.append(leaf[0]), lw.append(leaf[1])
-        if lu:
-            a, b, c = np.concatenate(lu), np.concatenate(ld), np.concatenate(lw)
-            x, y = np.minimum(a, b), np.maximum(a, b)
-            _, first = np.unique(x * (len(self._ids) + 1) + y, return_index=True)
-            chunks.append((x[first], y[first], c[first]))
-        if chunks:
-            ei = np.concatenate([c[0] for c in chunks])
-            ej = np.concatenate([c[1] for c in chunks])
-            ew = np.concatenate([c[2] for c in chunks])
-            member_arr = np.asarray(members, dtype=np.int64)
-            by_pos = np.argsort(member_arr)
-            li = by_pos[np.searchsorted(member_arr[by_pos], ei)]
-            lj = by_pos[np.searchsorted(member_arr[by_pos], ej)]
-            lo, hi = np.minimum(li, lj), np.maximum(li, lj)
-            order = np.lexsort((hi, lo))
-            lo, hi, ew = lo[order], hi[order], ew[order]
-        else:
-            lo = hi = np.zeros(0, dtype=np.int64)
-            ew = np.zeros(0)
-        if self.settings.link_k:
-            lo, hi, ew = _strongest(lo, hi, ew, len(members), self.settings.link_k)
+        # stage 1: average-link over the members' kept links
+        ei, ej, ew = self._top.links(np.asarray(members, dtype=np.int64))
+        member_arr = np.asarray(members, dtype=np.int64)
+        by_pos = np.argsort(member_arr)
+        li = by_pos[np.searchsorted(member_arr[by_pos], ei)]
+        lj = by_pos[np.searchsorted(member_arr[by_pos], ej)]
+        lo, hi = np.minimum(li, lj), np.maximum(li, lj)
+        order = np.lexsort((hi, lo))
+        lo, hi, ew = lo[order], hi[order], ew[order]
         links = _unit_links(unit, lo, hi, ew)
         unit_day: list[int | None] = [None] * n_units
         for i, u in enumerate(unit):   # a unit's day: its earliest (a republication does not stretch it)
@@ -994,22 +1003,6 @@ def _local_factor(df: np.ndarray, n: int) -> np.ndarray:
     """How much a term counts inside a group of n units when df of them use it: log-rarity
     within the group, 0 for a term only one unit uses (it links no one)."""
     return np.where(df >= 2, np.log((n + 1) / (df + 1)), 0.0)
-
-
-def _strongest(lo: np.ndarray, hi: np.ndarray, w: np.ndarray, n: int, k: int):
-    """Keep each document's k strongest links (a link stays when either end keeps it; ties:
-    the earlier link in (lo, hi) order). Bounds the work on dense components."""
-    if len(w) == 0:
-        return lo, hi, w
-    m = len(w)
-    ends = np.concatenate([lo, hi])
-    # by end, then strongest first (w is a cosine in [0, 1]); a stable sort settles ties
-    order = np.argsort(ends + 0.5 * (1.0 - np.clip(np.concatenate([w, w]), 0.0, 1.0)), kind="stable")
-    sorted_ends = ends[order]
-    first = np.searchsorted(sorted_ends, sorted_ends, side="left")
-    keep = np.zeros(m, dtype=bool)
-    keep[order[np.arange(2 * m) - first < k] % m] = True
-    return lo[keep], hi[keep], w[keep]
 
 
 def _unit_links(unit: Sequence[int], lo: np.ndarray, hi: np.ndarray, w: np.ndarray
