@@ -58,6 +58,9 @@ def one(text: str, written: str | None = None) -> Amount:
     ("RM2.5 billion", 2.5e9, "MYR"),
     ("27 billion Kenyan shillings", 27e9, "KES"),
     ("Tk 9,800 crore", 98e9, "BDT"),
+    ("120 million kronor", 12e7, "SEK"),
+    ("15 billion CFA francs", 15e9, "XOF"),
+    ("9 billion Central African CFA francs", 9e9, "XAF"),
 ])
 def test_money(phrase, value, unit):
     a = one(f"The fund received {phrase} from investors.")

@@ -518,3 +518,13 @@ def test_dev_scores_do_not_drop():
     assert p["precision"] >= 0.82, p
     assert c["root_accuracy"] >= 0.74 and c["false_codes"] <= 18, c
     assert json.loads(json.dumps(_public(res)))          # what --json prints
+
+
+def test_a_toll_beside_an_attack_is_that_attack_not_another(nlp):
+    # the casualties of one strike, whether the parser gives them its actor or none
+    _, evs = code(nlp, "Sudanese army drones struck a fuel depot in Nyala on Tuesday, killing four guards and "
+                       "wounding a driver.")
+    assert [e.trigger for e in evs if e.plover == "ASSAULT"] == ["struck"]
+    # another actor's killing in the same sentence is its own event
+    _, evs = code(nlp, "Rebels shelled Nyala on Tuesday, and government troops killed six fighters near the airport.")
+    assert sorted(e.source.name for e in evs if e.plover == "ASSAULT") == ["Rebels", "government troops"]

@@ -2804,7 +2804,20 @@ def _merge(events: list[Event], lx: _Lexicon) -> list[Event]:
             first.target = ev.target      # "arrived in Port Sudan ... He met Foreign Minister X": the one met
         first.confidence = round(min(0.95, max(first.confidence, ev.confidence) + 0.05), 2)
         first.summary = _summary(first)
-    return out
+    # "aircraft bombed the town, killing two and injuring a farmer": an act with no source of its own,
+    # or a toll word of the same actor, beside an act of the same kind in the same sentence is that
+    # act's toll
+    def toll(e: Event) -> bool:
+        return e.source is None or (e.plover == "ASSAULT" and e.trigger.lower() in lx.m["toll_words"])
+
+    acts: dict[tuple, set] = {}
+    for e in out:
+        if not toll(e):
+            for x in e.evidence:
+                acts.setdefault((e.plover, e.status, e.negated, x.start, x.end), set()).add(e.source.name.lower())
+    return [e for e in out if not toll(e) or not any(
+        e.source is None or e.source.name.lower() in acts.get((e.plover, e.status, e.negated, x.start, x.end), ())
+        for x in e.evidence if (e.plover, e.status, e.negated, x.start, x.end) in acts)]
 
 
 def _same_day(a: Event, b: Event) -> bool:
