@@ -528,3 +528,8 @@ def test_a_toll_beside_an_attack_is_that_attack_not_another(nlp):
     # another actor's killing in the same sentence is its own event
     _, evs = code(nlp, "Rebels shelled Nyala on Tuesday, and government troops killed six fighters near the airport.")
     assert sorted(e.source.name for e in evs if e.plover == "ASSAULT") == ["Rebels", "government troops"]
+
+
+def test_a_place_named_in_the_dateline_and_again_in_the_text_takes_the_name_as_written(nlp):
+    _, evs = code(nlp, "KYIV — Lithuania delivered 40 generators to Kyiv on Friday.", dateline="KYIV")
+    assert only(evs, "AID").target.name == "Kyiv"

@@ -338,6 +338,18 @@ def test_the_company_said_is_the_company_named_before():
     assert speaker(q) == "company"
 
 
+def test_the_company_said_skips_a_name_that_names_a_facility():
+    text = ("Ghana's minerals commission gave Australian miner Karrawong Gold until Friday to settle its "
+            "royalties on the Obuasi mine. The company said it had paid most of the sum already.")
+    assert speaker(one(text, "it had paid")) == "Karrawong Gold"
+
+
+def test_a_dateline_parsed_as_a_second_subject_is_not_the_speaker():
+    text = ("OSLO — Norwegian Fisheries Minister Sigrid Aasland, who opened the talks in May, said on Friday "
+            "that the quota would not change.")
+    assert speaker(one(text, "the quota")) == "Sigrid Aasland"
+
+
 def test_a_name_after_a_company_word_is_a_company_even_when_spacy_says_person():
     q = one("Turkish construction group Anatolia Yapi will rebuild 40 schools in Aleppo, the company said on Monday.",
             "Turkish construction group")

@@ -1396,6 +1396,8 @@ class _Resolver:
                 typ = "LOC" if m.label == "LOC" else "GPE"
                 k = self._new(m, "PLACE", typ, m.name, country=m.country, capital=kind == "CAPITAL")
                 self.by_name[key] = k
+            elif self.ents[k].name.isupper() and not m.name.isupper():
+                self.ents[k].name = m.name     # "WARSAW —" in the dateline, then "Warsaw": the name as written
             return k
         if kind == "IGO":
             m.role = "IGO"

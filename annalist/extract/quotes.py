@@ -61,6 +61,7 @@ _NON_SPEAKER_PRON = set(_K["non_speaker_pronouns"])
 _NON_SPEAKER_HEADS = set(_K["non_speaker_heads"])
 _DETS = set(_K["leading_determiners"])
 _ORG_ANAPHORS = set(_K["organisation_anaphors"])
+_FACILITY_NOUNS = set(_K["facility_nouns"])
 _ADDRESSEE_VERBS = set(_K["addressee_verbs"])   # their object is the one spoken to, not the speaker
 _MINOR = set(_K["title_minor_words"])
 _TITLE_MAX = _K["title_max_words"]
@@ -259,6 +260,10 @@ def _subject(v):
         if tok.pos_ in ("VERB", "AUX"):
             for c in tok.children:
                 if c.dep_ in _SUBJ and not c.is_punct and c.text not in _ALL_MARKS:
+                    if _dateline_word(c):   # the speaker is beside it, or its apposition
+                        c = next((a for a in c.children if a.dep_ == "appos"), None)
+                        if c is None:
+                            continue
                     return _source_of(c)
             if tok is v and v.lemma_ not in _ADDRESSEE_VERBS:
                 for c in tok.rights:   # "said Tokayev" parsed as an object (not "asked Beijing to ...": the addressee)
@@ -271,6 +276,12 @@ def _subject(v):
     if prev is not None and prev.pos_ in ("NOUN", "PROPN") and v.pos_ == "VERB":
         return prev                     # "..., the Azerbaijani Foreign Ministry said" parsed as an apposition
     return None
+
+
+def _dateline_word(tok) -> bool:
+    """"HELSINKI — Finnish Interior Minister X ... said": the dateline parsed as a second subject."""
+    nxt = tok.nbor(1) if tok.i + 1 < len(tok.doc) else None
+    return tok.text.isupper() and len(tok.text) > 2 and nxt is not None and nxt.text in ("—", "–", "--", "-")
 
 
 def _source_of(tok):
@@ -374,7 +385,10 @@ class _Speakers:
     def _last_org(self, pos: int) -> Actor | None:
         """The organisation mentioned last before ``pos``, within the paragraphs a "he said" may reach."""
         limit = self.t.paras[max(0, self.t.para_of(pos) - _CARRY_PARAS)][0]
-        starts = [(s, t) for e in self.ents.entities if e.type == "ORG" for s, t in e.mentions if limit <= s < pos]
+        text = self.t.text
+        # "its licence for the Sadiola mine. The company said": the miner, not the mine
+        starts = [(s, t) for e in self.ents.entities if e.type == "ORG" for s, t in e.mentions if limit <= s < pos
+                  and (text[t:t + 20].split() or [""])[0].lower().strip(".,;") not in _FACILITY_NOUNS]
         return self.ents.actor_at(*max(starts)) if starts else None
 
     def _one(self, start: int, end: int) -> Actor | None:
