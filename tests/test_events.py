@@ -240,6 +240,14 @@ def test_evidence_ids_and_repeats(nlp):
     ("Nigeria reopened its border with Niger on Tuesday.", "CONCEDE", ("NGA", "NER")),
     # an import ban is a sanction, lifting it a retreat
     ("China lifted a ban on poultry imports from Uzbekistan on Tuesday.", "RETREAT", ("CHN", "UZB")),
+    # barring imports is a ban; listing for sanctions a sanction; exempting from a rule a concession
+    ("Uzbekistan barred imports of Russian poultry on Friday.", "SANCTION", ("UZB", "RUS")),
+    ("The European Union added several Kyrgyz companies to its sanctions list on Wednesday.", "SANCTION",
+     ("IGO:EU", "KGZ")),
+    ("Moscow last month exempted Uzbek seasonal farm workers from a new Russian language test.", "CONCEDE",
+     ("RUS", "UZB")),
+    # "asked X for Y", the parser hanging "for" on the addressee
+    ("Tashkent asked the Russian embassy for consular access to the men.", "REQUEST", ("UZB", "RUS")),
 ])
 def test_rules_from_heldout_errors(nlp, text, plover, pair):
     _, evs = code(nlp, text)
@@ -533,3 +541,13 @@ def test_a_toll_beside_an_attack_is_that_attack_not_another(nlp):
 def test_a_place_named_in_the_dateline_and_again_in_the_text_takes_the_name_as_written(nlp):
     _, evs = code(nlp, "KYIV — Lithuania delivered 40 generators to Kyiv on Friday.", dateline="KYIV")
     assert only(evs, "AID").target.name == "Kyiv"
+
+
+def test_adding_to_a_list_that_is_no_sanctions_list_is_no_event(nlp):
+    _, evs = code(nlp, "The club added two players to its squad list.")
+    assert not [e for e in evs if e.plover == "SANCTION"]
+
+
+def test_a_request_for_something_is_not_part_of_the_addressee(nlp):
+    _, evs = code(nlp, "Tashkent asked the Russian embassy for consular access to the men.")
+    assert only(evs, "REQUEST").target.name == "Russian embassy"

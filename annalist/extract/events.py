@@ -449,8 +449,10 @@ class _Coder:
                     continue
                 if c.dep_ == "prep" and (c.lower_ in lists or c.lower_ not in _IDENTITY_PREPS or any(
                         g.ent_type_ in ("DATE", "TIME") for g in c.children if g.dep_ == "pobj") or (
-                        c.lower_ in ("for", "to", "with") and (t.pos_ == "PROPN" or t.ent_type_ == "PERSON"))):
-                    continue      # "the governor on Monday", "documents, including ...", "Kabila for talks on ..."
+                        c.lower_ in ("for", "to", "with") and (t.pos_ == "PROPN" or t.ent_type_ == "PERSON")) or (
+                        c.lower_ == "for" and not any(g.text[:1].isupper() for g in c.children if g.dep_ == "pobj"))):
+                    continue      # "the governor on Monday", "documents, including ...", "Kabila for talks on ...",
+                    # "the embassy for consular access" (not "the Commissioner for International Partnerships")
                 if c.ent_type_ in ("DATE", "TIME") and c.dep_ == "npadvmod":
                     continue
                 stack.append(c)
@@ -961,8 +963,10 @@ class _Coder:
             goal = self.goal(x)
             return goal is not None and goal[0] in self.lx.conflictual
         if need == "appeal_ask":
+            # "asked the embassy for access": the parser often hangs "for" on the addressee
+            asked_for = list(kids) + (list(dobj.children) if dobj is not None else [])
             return _complement_of(v) is not None or any(c.dep_ == "ccomp" for c in kids) or any(
-                c.dep_ == "prep" and c.lower_ == "for" for c in kids) or (dobj is not None and dobj.lemma_.lower() in (
+                c.dep_ == "prep" and c.lower_ == "for" for c in asked_for) or (dobj is not None and dobj.lemma_.lower() in (
                     "help", "aid", "assistance", "support", "release", "extradition"))
         if need == "repression":   # "used tear gas / water cannon / force to disperse ..."
             return dobj is not None and not any(t.lemma_.lower() in ("chemical", "nerve", "mustard", "sarin", "chlorine")
