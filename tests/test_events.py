@@ -82,6 +82,20 @@ def test_invitation_to_visit_is_planned(nlp):
     assert ev.location.name == "Kazakhstan"        # where the visit is to take place
 
 
+def test_an_invitation_without_a_coming_date_is_reported(nlp):
+    # the invitation is made now; only a dated visit it asks for makes it planned
+    _, evs = code(nlp, "The Turkmen president invited Turkish companies to invest in Balkan province.")
+    assert only(evs, "REQUEST").status == "reported"
+
+
+def test_readiness_to_cooperate_is_an_offer_made_now_and_to_use_force_a_threat(nlp):
+    _, evs = code(nlp, "Kazakhstan is ready to increase grain exports to China, the minister said.")
+    ev = only(evs, "AGREE")
+    assert ev.status == "reported" and countries(ev) == ("KAZ", "CHN")
+    _, evs = code(nlp, "Iraq's interim government said it was prepared to impose martial law in Baghdad.")
+    assert [e.plover for e in evs] == ["THREATEN"]
+
+
 def test_scheduled_meeting_is_planned(nlp):
     # published on a Monday: "on Tuesday" is the next day
     _, evs = code(nlp, "Consultations between Kazakhstan and Russia are scheduled to begin on Tuesday in Petropavl.",

@@ -1487,7 +1487,8 @@ class _Coder:
                 not any(a.lower_ in ("will", "would", "shall", "should", "must") for a in comp.children if a.dep_ == "aux"):
             return None                       # "both camps agree that the constitution is outdated"
         if kind == "invite":
-            hit.planned = True
+            # the invitation itself is made now; it is planned only by a coming date of the visit it
+            # asks for ("to visit next year", see when()), as every dev set codes it
             if goal is None and not (dobj is not None and (dobj.ent_type_ in ("PERSON", "GPE", "ORG") or
                                                            self.collective(dobj) or self._valid(self.actors(dobj))
                                                            or dobj.lower_ in ("him", "her", "them"))):
@@ -1526,7 +1527,7 @@ class _Coder:
 
     def _modality(self, v: Token, hit: _Hit, complement: bool = False) -> None:
         lx, m = self.lx, self.lx.m
-        future = planned = refusal = failure = attempt = False
+        future = planned = refusal = failure = attempt = ready = False
         negated = any(c.dep_ == "neg" or c.lower_ == "never" for c in v.children)
         first = v
         while first.dep_ == "conj" and first.head.i != first.i and first.head.pos_ in ("VERB", "AUX"):
@@ -1566,7 +1567,10 @@ class _Coder:
             elif hl in m["negative_adjectives"]:
                 refusal = True
             elif hl in m["intent_adjectives"] or hl in m["plan_nouns"] or hl in m["plan_verbs"]:
-                if hl not in ("begin", "start", "continue", "decide", "resolve", "move"):
+                # "was ready to supply": an offer made now (AGREE, reported), as "agreed to"
+                # ("prepared to impose martial law" stays a threat)
+                ready = hl in m["readiness_adjectives"] and v.dep_ == "xcomp" and hit.t in lx.cooperative
+                if hl not in ("begin", "start", "continue", "decide", "resolve", "move") and not ready:
                     planned = True
                 if any(c.dep_ == "neg" for c in head.children) or (
                         head.dep_ in ("acomp", "xcomp") and any(c.dep_ == "neg" for c in head.head.children)):
@@ -1619,6 +1623,8 @@ class _Coder:
                     hit.t, hit.c = "THREATEN", lx.derive_code("threat", hit.c) or "130"
                     hit.m = lx.mode_of(hit.c)
             hit.planned = True
+        elif ready and not negated and hit.t in lx.cooperative and hit.t != "AGREE":
+            hit.t, hit.c, hit.m = "AGREE", lx.derive_code("intent", hit.c) or "030", None
         hit.negated = negated and not (future or planned)
 
     # -- event nouns ("talks between X and Y", "Xi's visit to Kazakhstan") -------------------------
