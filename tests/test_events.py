@@ -565,3 +565,11 @@ def test_adding_to_a_list_that_is_no_sanctions_list_is_no_event(nlp):
 def test_a_request_for_something_is_not_part_of_the_addressee(nlp):
     _, evs = code(nlp, "Tashkent asked the Russian embassy for consular access to the men.")
     assert only(evs, "REQUEST").target.name == "Russian embassy"
+
+
+def test_the_bank_is_the_bank_named_before(nlp):
+    # a definite organisation word names the organisation named last with that word, not the
+    # country of the sentence it stands in
+    _, evs = code(nlp, "The Asian Development Bank approved a $90 million loan for Tajik roads on Monday. "
+                       "Tajik Finance Minister Rustam Nazarov thanked the bank.")
+    assert only(evs, "SUPPORT").target.name == "Asian Development Bank"

@@ -153,6 +153,8 @@ class _KB:
     ethnic: frozenset[str]
     person_verbs: frozenset[str]
     org_nouns: frozenset[str]
+    definite_anaphors: frozenset[str]
+    facility_nouns: frozenset[str]
     place_nouns: frozenset[str]
     capitals: dict[str, str]
     people: dict[str, tuple[str | None, str | None]]
@@ -232,7 +234,8 @@ def _kb() -> _KB:
         role_rank={r: i for i, r in enumerate(act["role_priority"])},
         particles=frozenset(act["name_particles"]), collectives=act["collectives"],
         ethnic=frozenset(act["ethnic_markers"]), person_verbs=frozenset(act["person_verbs"]),
-        org_nouns=frozenset(act["organisation_nouns"]),
+        org_nouns=frozenset(act["organisation_nouns"]), definite_anaphors=frozenset(act["definite_anaphors"]),
+        facility_nouns=frozenset(act["facility_nouns"]),
         place_nouns=frozenset(act["place_nouns"]), capitals=capitals, people=people,
         igo_names=igo_names, pronouns=dict(act["pronouns"]),
     )
@@ -1761,6 +1764,9 @@ class _PhraseContext:
         col = self._collective(s, e, text)
         if col is not None:
             return col
+        named = self._named_before(de, s, text)
+        if named is not None:
+            return [named]
         out: list[Actor] = []
         seen: set = set()
         parts = [(cs, ce, self._dash_noun(cs, ce, h)) for cs, ce, h in self._conjuncts(s, e)]
@@ -1774,6 +1780,31 @@ class _PhraseContext:
                     seen.add(key)
                     out.append(a)
         return out
+
+    def _named_before(self, de: DocEntities, s: int, text: str) -> Actor | None:
+        """"the bank", "the agency", "the company": the organisation named last before it whose name
+        has that word ("the European Investment Bank"), or for a company word the company named last
+        (events and quote speakers alike)."""
+        r = self.r
+        words = text.split()
+        if len(words) != 2 or words[0] != "the" or words[1] not in r.kb.definite_anaphors:
+            return None
+        w, pos = words[1], r.toks[s].idx
+        best: tuple[int, int, Entity] | None = None
+        for rec in de.entities:
+            if rec.type not in ("ORG", "IGO"):
+                continue
+            named = w in rec.name.lower().split()
+            if not named and not (w in r.kb.org_nouns and rec.type == "ORG"):
+                continue
+            for ms, mt in rec.mentions:
+                # "its licence for the Sadiola mine. The company said": the miner, not the mine
+                after = (r.sp.text[mt:mt + 20].split() or [""])[0].lower().strip(".,;")
+                if mt <= pos and after not in r.kb.facility_nouns:
+                    rank = (1 if named else 0, ms)
+                    if best is None or rank > best[:2]:
+                        best = (*rank, rec)
+        return self._actor(best[2]) if best is not None else None
 
     def _dash_noun(self, s: int, e: int, h: int) -> int:
         """The noun of a dash compound the small model splits ('the Kazakh–Chinese subcommittee'

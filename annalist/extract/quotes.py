@@ -60,8 +60,6 @@ _PERSONAL = set(_K["personal_pronouns"])
 _NON_SPEAKER_PRON = set(_K["non_speaker_pronouns"])
 _NON_SPEAKER_HEADS = set(_K["non_speaker_heads"])
 _DETS = set(_K["leading_determiners"])
-_ORG_ANAPHORS = set(_K["organisation_anaphors"])
-_FACILITY_NOUNS = set(_K["facility_nouns"])
 _ADDRESSEE_VERBS = set(_K["addressee_verbs"])   # their object is the one spoken to, not the speaker
 _MINOR = set(_K["title_minor_words"])
 _TITLE_MAX = _K["title_max_words"]
@@ -362,11 +360,6 @@ class _Speakers:
         if head.lower_ in _NON_SPEAKER_HEADS:
             return None
         ps, pe = _phrase_span(subj)
-        if head.lemma_.lower() in _ORG_ANAPHORS and self.t.text[ps:pe].lower() == f"the {head.lower_}":
-            # "..., the company said": the organisation named last before it
-            org = self._last_org(ps)
-            if org is not None:
-                return org
         if head.pos_ == "PROPN":
             e = self.ents.entity_at(head.idx, head.idx + len(head))
             if e is not None:
@@ -381,15 +374,6 @@ class _Speakers:
             return None
         countries = self.ents.countries_in(ps, pe)
         return Actor(name=" ".join(words), country=countries[0] if countries else None)
-
-    def _last_org(self, pos: int) -> Actor | None:
-        """The organisation mentioned last before ``pos``, within the paragraphs a "he said" may reach."""
-        limit = self.t.paras[max(0, self.t.para_of(pos) - _CARRY_PARAS)][0]
-        text = self.t.text
-        # "its licence for the Sadiola mine. The company said": the miner, not the mine
-        starts = [(s, t) for e in self.ents.entities if e.type == "ORG" for s, t in e.mentions if limit <= s < pos
-                  and (text[t:t + 20].split() or [""])[0].lower().strip(".,;") not in _FACILITY_NOUNS]
-        return self.ents.actor_at(*max(starts)) if starts else None
 
     def _one(self, start: int, end: int) -> Actor | None:
         if self.phrase_api is None:
