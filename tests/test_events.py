@@ -573,3 +573,15 @@ def test_the_bank_is_the_bank_named_before(nlp):
     _, evs = code(nlp, "The Asian Development Bank approved a $90 million loan for Tajik roads on Monday. "
                        "Tajik Finance Minister Rustam Nazarov thanked the bank.")
     assert only(evs, "SUPPORT").target.name == "Asian Development Bank"
+
+
+def test_brussels_acting_is_the_eu_and_as_a_place_stays_in_belgium(nlp):
+    _, evs = code(nlp, "Brussels and Dushanbe signed their partnership agreement in 2004.")
+    assert countries(only(evs, "SUPPORT")) == ("IGO:EU", "TJK")
+    _, evs = code(nlp, "Kazakh and Chinese officials held talks in Brussels on Monday.")
+    assert only(evs, "CONSULT").location.country == "BEL"
+
+
+def test_the_european_investment_bank_is_its_own_organisation(nlp):
+    _, evs = code(nlp, "The European Investment Bank signed a €240 million loan with Uzbekistan on Monday.")
+    assert countries(only(evs, "SUPPORT")) == ("IGO:EIB", "UZB")

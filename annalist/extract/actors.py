@@ -254,6 +254,11 @@ def country_code(text: str) -> str | None:
 
 
 @cache
+def _capital_metonyms() -> dict[str, str]:
+    return dict(load("organisations")["capital_metonyms"])
+
+
+@cache
 def _tokenizer():
     from spacy.lang.en import English
     return English().tokenizer
@@ -1743,10 +1748,17 @@ class _PhraseContext:
         self.by_id = {rec.id: rec for rec in r.ent_record.values()}
 
     def _actor(self, rec: Entity, name: str | None = None) -> Actor:
-        role = rec.role
-        if role is None and rec.id in self.capital_ids:
-            role = "GOV"
-        return Actor(name=name or rec.name, entity_id=rec.id, country=rec.country, role=role, title=rec.title)
+        if rec.id in self.capital_ids:
+            return self._capital_actor(rec, name, rec.role)
+        return Actor(name=name or rec.name, entity_id=rec.id, country=rec.country, role=rec.role, title=rec.title)
+
+    def _capital_actor(self, rec: Entity, name: str | None = None, role: str | None = None) -> Actor:
+        """A capital acting: its government, or the organisation seated there ("Brussels and Dushanbe
+        signed": the EU, ``capital_metonyms``)."""
+        igo = _capital_metonyms().get(rec.name)
+        if igo:
+            return Actor(name=name or rec.name, entity_id=rec.id, country=f"IGO:{igo}", role="IGO", title=rec.title)
+        return Actor(name=name or rec.name, entity_id=rec.id, country=rec.country, role=role or "GOV", title=rec.title)
 
     def actors_for_phrase(self, de: DocEntities, start: int, end: int) -> list[Actor]:
         r = self.r
@@ -1947,9 +1959,10 @@ class _PhraseContext:
                                 return got
                         return [Actor(name=r.span_text(s, e), entity_id=None, country=ent.country, role="CVL")]
                     return [Actor(name=rec.name, entity_id=rec.id, country=rec.country, role="GOV")]
+                if ent.kind == "PLACE" and not ent.capital:
+                    return [Actor(name=rec.name, entity_id=rec.id, country=rec.country, role=None)]
                 if ent.kind == "PLACE":
-                    return [Actor(name=rec.name, entity_id=rec.id, country=rec.country,
-                                  role="GOV" if ent.capital else None)]
+                    return [self._capital_actor(rec)]
                 a = self._actor(rec)
                 if ent.kind == "PERSON" and a.country is None and a.role is not None:
                     # an official the text gives no country: the one country the document mentions, if only one
