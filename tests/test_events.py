@@ -262,6 +262,10 @@ def test_evidence_ids_and_repeats(nlp):
      ("RUS", "UZB")),
     # "asked X for Y", the parser hanging "for" on the addressee
     ("Tashkent asked the Russian embassy for consular access to the men.", "REQUEST", ("UZB", "RUS")),
+    # releasing money is aid (releasing people a retreat); returning artworks returns property
+    ("The EU released 50 million euros to Moldova.", "AID", ("IGO:EU", "MDA")),
+    ("Kazakhstan released two Chinese nationals on Friday.", "RETREAT", ("KAZ", "CHN")),
+    ("Belgium returned 84 looted bronze sculptures to Nigeria on Tuesday.", "RETREAT", ("BEL", "NGA")),
 ])
 def test_rules_from_heldout_errors(nlp, text, plover, pair):
     _, evs = code(nlp, text)
