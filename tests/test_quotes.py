@@ -375,3 +375,15 @@ def test_what_it_called_is_the_words_of_the_clause_subject():
 def test_the_addressee_of_a_request_is_not_its_speaker():
     q = one("The ministry summoned the consul and asked Beijing to reopen the crossing “without delay”.", "without")
     assert "ministry" in speaker(q)
+
+
+def test_according_to_x_parsed_with_x_as_the_clauses_subject():
+    text = ("Exports rose 9% in 2024. According to Georgian Economy Minister Nino Abashidze, transit through "
+            "the port of Batumi doubled last year.")
+    q = one(text, "transit through")
+    assert not q.direct and speaker(q) == "Nino Abashidze"
+
+
+def test_a_relative_clause_speaks_for_its_antecedent():
+    q = one("Officials met Chinese Vice-Premier Han Zhiyuan, who said trade would grow next year.", "trade would grow")
+    assert speaker(q) == "Han Zhiyuan"

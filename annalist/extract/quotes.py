@@ -252,6 +252,14 @@ def _subject(v):
                 for p in to.children:
                     if p.dep_ == "pobj":
                         return _source_of(p)
+                # "According to Minister X, traffic rose": parsed with X as the clause's subject
+                k, last = to.i + 1, None
+                while k < len(v.doc) and k - to.i <= 8 and v.doc[k].text != ",":
+                    if v.doc[k].pos_ in ("PROPN", "NOUN"):
+                        last = v.doc[k]
+                    k += 1
+                if last is not None and k < len(v.doc) and v.doc[k].text == ",":
+                    return _source_of(last)
         return None
     tok = v
     for _ in range(4):
@@ -262,6 +270,8 @@ def _subject(v):
                         c = next((a for a in c.children if a.dep_ == "appos"), None)
                         if c is None:
                             continue
+                    if c.lower_ in ("which", "who", "that") and tok.dep_ == "relcl":
+                        return _source_of(tok.head)   # "chipmaker X, which said it would build ...": X
                     return _source_of(c)
             if tok is v and v.lemma_ not in _ADDRESSEE_VERBS:
                 for c in tok.rights:   # "said Tokayev" parsed as an object (not "asked Beijing to ...": the addressee)
