@@ -589,3 +589,8 @@ def test_brussels_acting_is_the_eu_and_as_a_place_stays_in_belgium(nlp):
 def test_the_european_investment_bank_is_its_own_organisation(nlp):
     _, evs = code(nlp, "The European Investment Bank signed a €240 million loan with Uzbekistan on Monday.")
     assert countries(only(evs, "SUPPORT")) == ("IGO:EIB", "UZB")
+
+
+def test_an_exchange_of_prisoners_is_one_record(nlp):
+    _, evs = code(nlp, "Russia and Ukraine exchanged 150 prisoners of war each on Tuesday.")
+    assert [(e.plover, countries(e)) for e in evs] == [("RETREAT", ("RUS", "UKR"))]

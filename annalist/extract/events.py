@@ -1959,7 +1959,8 @@ class _Coder:
         # "Zambia and Tanzania signed a concession with Chinese contractor X")
         if reciprocal and len(_distinct(srcs)) >= 2 and (hit.sym or not any(t.country for t in tgts)):
             srcs = _distinct(srcs)
-            # "Russia and Ukraine exchanged prisoners": two releases, one each way
+            # "Russia and Ukraine exchanged prisoners": one record of the pair (one happening, as
+            # every blind annotator codes it), never sent to the target ranker
             mutual = hit.t not in lx.symmetric and hit.t in lx.cooperative and hit.c not in lx.symmetric_codes
             srcs, tgts = srcs[:1], [srcs[1]]
         srcs = _distinct(srcs)[:_MAX_PER_TRIGGER]
@@ -1975,8 +1976,6 @@ class _Coder:
         if srcs or tgts:
             srcs, tgts = self._localise(hit, srcs, tgts)
         pairs = [(s, None if _same(s, t) else t) for s in (srcs or [None]) for t in (tgts or [None])]
-        if mutual:
-            pairs.append((tgts[0], srcs[0]))
         pairs = pairs[:_MAX_PER_TRIGGER]
         date_v, prec, date_from, by_date, mention = self.when(hit, inherited, cue)
         status = "reported"
