@@ -221,6 +221,9 @@ def test_evidence_ids_and_repeats(nlp):
     ("Japan provided Kyrgyzstan with a grant of 1.5 billion yen.", "AID", ("JPN", "KGZ")),
     # "Saudi company X" takes the country of the word before it
     ("Saudi company Al Rimal Power built a wind farm in Uzbekistan.", "COOPERATE", ("SAU", "UZB")),
+    # ... and so does a possessive country before a hyphenated participle
+    ("Egypt's state-owned Nile Delta Power Company signed a turbine contract with Italy's Turbina Sud.", "SUPPORT",
+     ("EGY", "ITA")),
     # the goods' country is the target of lifted duties
     ("Japan lifted its anti-dumping duties on South Korean steel.", "RETREAT", ("JPN", "KOR")),
     # a call of two ministers parsed as one phrase

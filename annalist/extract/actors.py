@@ -1179,7 +1179,9 @@ class _Resolver:
         # "Israeli right-winger Ariel Sharon", "the Chinese company CNNC": lower-case nouns after a demonym
         k = j
         while k >= 0 and s - k <= 4 and not self.cap(k) and (self.toks[k].pos_ in ("NOUN", "ADJ") or
-                                                            self.norms[k] in ("-",)):
+                                                            self.norms[k] in ("-",) or (
+                # "Namibia's state-owned National Hydrogen Company"
+                self.toks[k].tag_ == "VBN" and k >= 1 and self.norms[k - 1] == "-")):
             k -= 1
         if k < j and k >= 0:
             g = self.gz_cover[k]
