@@ -2819,14 +2819,20 @@ def _merge(events: list[Event], lx: _Lexicon) -> list[Event]:
     def toll(e: Event) -> bool:
         return e.source is None or (e.plover == "ASSAULT" and e.trigger.lower() in lx.m["toll_words"])
 
-    acts: dict[tuple, set] = {}
+    def kind_in(e: Event, x) -> tuple:
+        return e.plover, e.status, e.negated, x.start, x.end
+
+    acts: dict[tuple, set[str]] = {}       # an act's kind in a sentence -> its actors
     for e in out:
         if not toll(e):
             for x in e.evidence:
-                acts.setdefault((e.plover, e.status, e.negated, x.start, x.end), set()).add(e.source.name.lower())
-    return [e for e in out if not toll(e) or not any(
-        e.source is None or e.source.name.lower() in acts.get((e.plover, e.status, e.negated, x.start, x.end), ())
-        for x in e.evidence if (e.plover, e.status, e.negated, x.start, x.end) in acts)]
+                acts.setdefault(kind_in(e, x), set()).add(e.source.name.lower())
+
+    def absorbed(e: Event) -> bool:
+        return toll(e) and any(e.source is None or e.source.name.lower() in acts[kind_in(e, x)]
+                               for x in e.evidence if kind_in(e, x) in acts)
+
+    return [e for e in out if not absorbed(e)]
 
 
 def _same_day(a: Event, b: Event) -> bool:
