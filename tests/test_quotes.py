@@ -387,3 +387,25 @@ def test_according_to_x_parsed_with_x_as_the_clauses_subject():
 def test_a_relative_clause_speaks_for_its_antecedent():
     q = one("Officials met Chinese Vice-Premier Han Zhiyuan, who said trade would grow next year.", "trade would grow")
     assert speaker(q) == "Han Zhiyuan"
+
+
+def test_speaker_phrase_the_parser_hangs_on_the_quote():
+    # '«...», the board's chairman, Ambassador X, told reporters': no subject in the parse
+    q = one("« Our continent will not accept the seizure of power by force », the council's chairman, "
+            "Ambassador Kofi Mensah-Baidoo, told reporters.", "Our continent")
+    assert speaker(q) == "Kofi Mensah-Baidoo"
+
+
+def test_possessive_apostrophe_after_a_quote_does_not_open_one():
+    # "the Guards' commander": the ' is a possessive, so the attribution and the second sentence hold
+    found = quotes('"Our rivals should take this seriously," the Guards\' commander, General Ramin '
+                   'Tavakoli, said. "Any provocation will meet a firm response."')
+    assert len(found) == 1, [q.text for q in found]
+    assert speaker(found[0]) == "Ramin Tavakoli"
+    assert found[0].text.endswith("a firm response.")
+
+
+def test_she_is_the_name_beside_a_title_subject():
+    text = ("The head of the UN mission in Mali, Ingrid Solvang-Berg, on Monday urged the sides to "
+            "resume dialogue.\n\n« The people of Mopti have suffered enough », she told reporters.")
+    assert speaker(one(text, "The people")) == "Ingrid Solvang-Berg"

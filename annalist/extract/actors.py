@@ -1778,7 +1778,7 @@ class _PhraseContext:
         col = self._collective(s, e, text)
         if col is not None:
             return col
-        named = self._named_before(de, s, text)
+        named = self._named_before(de, s, text) or self._name_after_title(s, e)
         if named is not None:
             return [named]
         out: list[Actor] = []
@@ -1794,6 +1794,30 @@ class _PhraseContext:
                     seen.add(key)
                     out.append(a)
         return out
+
+    def _name_after_title(self, s: int, e: int) -> Actor | None:
+        """"The head of the UN mission in Congo, Marie Dufresne": the parser hangs the name on the
+        title's last noun, so the phrase reads as the title; the person is the name after the comma,
+        with the title's country and role."""
+        r = self.r
+        c = next((k for k in range(e - 2, s, -1) if r.norms[k] == ","), None)
+        if c is None or c + 1 >= e or any(r.norms[k] in ("and", "or", ",") for k in range(s, c)):
+            return None     # "the Uzbek leader and the Chinese vice-president, X": two actors
+        mi = r.tok_mention[c + 1]
+        if mi < 0:
+            return None
+        m = r.mentions[mi]
+        if m.start != c + 1 or m.end != e or m.ent < 0 or m.ent not in r.ent_record or r.ents[m.ent].kind != "PERSON":
+            return None
+        h = r._head_of(s, c)
+        if r.toks[h].pos_ != "NOUN":
+            return None
+        title = self._interpret(s, c, h)
+        if len(title) != 1 or title[0].role is None:
+            return None
+        person = self._actor(r.ent_record[m.ent])
+        return Actor(name=person.name, entity_id=person.entity_id, country=person.country or title[0].country,
+                     role=person.role or title[0].role, title=person.title or title[0].title)
 
     def _named_before(self, de: DocEntities, s: int, text: str) -> Actor | None:
         """"the bank", "the agency", "the company": the organisation named last before it whose name

@@ -215,7 +215,8 @@ def _after(t: _Text, s: _Span):
     toks = []
     clause_end = pe
     for tok in t.tokens(s.close + 1, pe):
-        if tok.text in _OPENERS or tok.text in (".", "!", "?", ";"):
+        if (tok.text in _OPENERS and tok.dep_ != "case") or tok.text in (".", "!", "?", ";"):
+            # a possessive apostrophe ("the Guards' commander") opens nothing
             clause_end = tok.idx
             break
         toks.append(tok)
@@ -283,7 +284,24 @@ def _subject(v):
     prev = v.doc[v.i - 1] if v.i > 0 else None
     if prev is not None and prev.pos_ in ("NOUN", "PROPN") and v.pos_ == "VERB":
         return prev                     # "..., the Azerbaijani Foreign Ministry said" parsed as an apposition
+    if prev is not None and prev.text == ",":
+        return _phrase_after_mark(v)
     return None
+
+
+def _phrase_after_mark(v):
+    """"'...,' the council's chairman, Ambassador X, told reporters": the parser hangs the
+    speaker phrase on the quote, so take the phrase between the closing mark and the verb."""
+    doc, k = v.doc, v.i - 1
+    while k >= 0 and not (doc[k].text in _ALL_MARKS and doc[k].dep_ != "case"):
+        if doc[k].text in (".", "!", "?", ";") or v.i - k > _WINDOW:
+            return None
+        k -= 1
+    if k < 0:
+        return None
+    lo, hi = k + 1, v.i
+    roots = [tok for tok in doc[lo:hi] if tok.pos_ in ("NOUN", "PROPN") and not lo <= tok.head.i < hi]
+    return roots[0] if roots else None
 
 
 def _dateline_word(tok) -> bool:
@@ -416,13 +434,27 @@ class _Speakers:
             main = tok.head.dep_ == "ROOT" or (tok.head.dep_ == "conj" and tok.head.head.dep_ == "ROOT")
             is_subj = tok.dep_ in _SUBJ and main and tok.head.lemma_ not in _CREDIT
             is_source = tok.dep_ == "pobj" and tok.head.lower_ == "to" and tok.head.head.lower_ == "according"
-            if not (is_subj or is_source):
+            # "The head of the mission, Marie Dufresne, urged ...": the name beside the subject
+            is_appos = tok.dep_ == "appos" and _in_main_subject(tok.head)
+            if not (is_subj or is_source or is_appos):
                 continue
             e = self.ents.entity_at(tok.idx, tok.idx + len(tok))
             if e is not None and e.type == "PERSON":
                 out.append((tok.idx, Actor(name=e.name, entity_id=e.id, country=e.country, role=e.role,
                                            title=e.title)))
         return out
+
+
+def _in_main_subject(tok) -> bool:
+    """The token is (inside the of-phrase of) the subject of the main verb: "The head of the
+    mission in Congo, X, urged": the parser hangs X on "Congo"."""
+    for _ in range(5):
+        if tok.dep_ in _SUBJ:
+            return tok.head.dep_ == "ROOT" and tok.head.lemma_ not in _CREDIT
+        if tok.dep_ not in ("pobj", "prep", "compound") or tok.head is tok:
+            return False
+        tok = tok.head
+    return False
 
 
 # -- assembling ---------------------------------------------------------------------------------
