@@ -597,3 +597,12 @@ def test_the_european_investment_bank_is_its_own_organisation(nlp):
 def test_an_exchange_of_prisoners_is_one_record(nlp):
     _, evs = code(nlp, "Russia and Ukraine exchanged 150 prisoners of war each on Tuesday.")
     assert [(e.plover, countries(e)) for e in evs] == [("RETREAT", ("RUS", "UKR"))]
+
+
+def test_a_past_participle_under_a_plan_reports_its_own_act(nlp):
+    # "will lend ... under a loan agreement signed on Monday": the signing happened; the loan is planned
+    _, evs = code(nlp, "Japan will lend Vietnam ¥30 billion for a metro line under a loan agreement signed on "
+                       "Monday by Japanese Ambassador Hiro Tanabe and Vietnamese Finance Minister Le Quang Vinh.")
+    signing = only(evs, "SUPPORT")
+    assert (signing.cameo, signing.status, signing.date) == ("057", "reported", "2025-06-16")
+    assert only(evs, "AGREE").status == "planned"

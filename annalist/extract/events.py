@@ -1558,7 +1558,8 @@ class _Coder:
                 negated = True    # "no agreement was signed"
         # governed by a plan, an intent, a failure or an attempt
         head = v.head if v.head.i != v.i else None
-        if head is not None and (v.dep_ in ("xcomp", "acl") or (v.dep_ == "advcl" and _infinitive(v))):
+        # (an acl only as an infinitive: "an agreement to build" plans, "an agreement signed on Tuesday" reports)
+        if head is not None and (v.dep_ == "xcomp" or (v.dep_ in ("acl", "advcl") and _infinitive(v))):
             hl = head.lemma_.lower()
             if hl in m["attempt_heads"]:
                 attempt = True
