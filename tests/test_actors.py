@@ -466,3 +466,17 @@ def test_two_actors_before_a_name_are_not_one_title(nlp):
     _, ents = resolve(nlp, text)
     got = phrase(text, ents, "The Uzbek leader and the visiting Chinese vice-president, Lü Haoran")
     assert "Lü Haoran" not in [a.name for a in got[:1]]
+
+
+def test_a_hyphenated_particle_stays_inside_the_name(nlp):
+    text = "Iraqi Prime Minister Hadi al-Rubaie met the Saudi delegation. Hadi al-Rubaie said."
+    _, ents = resolve(nlp, text)
+    p = person(ents, "Hadi al-Rubaie")
+    assert (p.country, p.role) == ("IRQ", "HEAD_OF_GOV")
+
+
+def test_a_city_based_company_takes_the_city_country(nlp):
+    text = "Dubai-based Crescent Harbour Logistics will invest $1 billion in Djibouti."
+    _, ents = resolve(nlp, text)
+    got = phrase(text, ents, "Dubai-based Crescent Harbour Logistics")
+    assert [(a.name, a.country) for a in got] == [("Crescent Harbour Logistics", "ARE")]

@@ -149,6 +149,7 @@ class _KB:
     title_modifiers: frozenset[str]
     role_rank: dict[str, int]
     particles: frozenset[str]
+    based_words: frozenset[str]        # "Dubai-based", "Almaty-headquartered"
     collectives: dict
     ethnic: frozenset[str]
     person_verbs: frozenset[str]
@@ -232,7 +233,7 @@ def _kb() -> _KB:
         title_compat={k: tuple(v) for k, v in act["title_compat"].items()},
         title_modifiers=frozenset(_norm(w) for w in act["title_modifiers"]),
         role_rank={r: i for i, r in enumerate(act["role_priority"])},
-        particles=frozenset(act["name_particles"]), collectives=act["collectives"],
+        particles=frozenset(act["name_particles"]), based_words=frozenset(act["based_words"]), collectives=act["collectives"],
         ethnic=frozenset(act["ethnic_markers"]), person_verbs=frozenset(act["person_verbs"]),
         org_nouns=frozenset(act["organisation_nouns"]), definite_anaphors=frozenset(act["definite_anaphors"]),
         facility_nouns=frozenset(act["facility_nouns"]),
@@ -666,6 +667,10 @@ class _Resolver:
                     continue
                 if w in self.kb.particles and e + 1 < n and self._eligible(e + 1) and not self.in_gz(e + 1, "COUNTRY"):
                     e += 1
+                    continue
+                if w in self.kb.particles and e + 2 < n and norms[e + 1] in ("-", "–") and self.joined(e) \
+                        and self.joined(e + 1) and self._eligible(e + 2):
+                    e += 2      # "Hadi al-Jabouri": a lowercase particle joined by a hyphen
                     continue
                 if w in ("of", "for", "and", "&", "the", "'s", "on", "de", "du", "des") and e + 1 < n:
                     k = e + 1
@@ -1188,6 +1193,10 @@ class _Resolver:
             head = self.toks[self._head_of(s, self.chunk_at.get(s, s + 1))]
             # "Saudi company X", "US firm Y": a country name used as a demonym counts too
             if g is not None and g.hit.kind in ("DEMONYM", "COUNTRY") and g.hit.value and head.left_edge.i <= k:
+                return g.hit.value
+            # "Dubai-based Gulf Gateway Ports": the country of the city it is based in
+            if g is not None and g.hit.kind in ("CAPITAL", "PLACE", "COUNTRY") and g.hit.value and k + 2 < s \
+                    and self.norms[k + 1] == "-" and self.norms[k + 2] in self.kb.based_words:
                 return g.hit.value
             # "Turkey's development agency TIKA", "Germany's KfW development bank"
             if k >= 1 and self.norms[k] in ("'s", "'"):
