@@ -480,3 +480,11 @@ def test_a_city_based_company_takes_the_city_country(nlp):
     _, ents = resolve(nlp, text)
     got = phrase(text, ents, "Dubai-based Crescent Harbour Logistics")
     assert [(a.name, a.country) for a in got] == [("Crescent Harbour Logistics", "ARE")]
+
+
+def test_a_place_before_based_is_a_place_even_unrecognised(nlp):
+    # after a dateline the recogniser misses "Düsseldorf"; "-based" says it is a place
+    text = "BERLIN - The Düsseldorf-based hydrogen developer Rhein Ammoniak AG signed an agreement."
+    _, ents = resolve(nlp, text)
+    got = phrase(text, ents, "The Düsseldorf-based hydrogen developer Rhein Ammoniak AG")
+    assert [a.country for a in got] == ["DEU"]

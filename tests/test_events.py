@@ -606,3 +606,17 @@ def test_a_past_participle_under_a_plan_reports_its_own_act(nlp):
     signing = only(evs, "SUPPORT")
     assert (signing.cameo, signing.status, signing.date) == ("057", "reported", "2025-06-16")
     assert only(evs, "AGREE").status == "planned"
+
+
+def test_a_subject_the_parser_reads_as_modified_by_its_verb(nlp):
+    # "Kenyan police arrested ...": 'arrested' tagged a participle modifying 'police'; with an object it acts
+    _, evs = code(nlp, "Kenyan police arrested at least 32 people on Tuesday.")
+    ev = only(evs, "COERCE")
+    assert (ev.cameo, ev.source.name, countries(ev)) == ("173", "Kenyan police", ("KEN", "KEN"))
+    _, evs = code(nlp, "Documents signed at the summit in Astana.")
+    assert evs == []
+
+
+def test_firing_tear_gas_is_repression_not_an_assault(nlp):
+    _, evs = code(nlp, "Police in Lima fired tear gas at protesters outside Congress on Monday.")
+    assert [(e.plover, e.cameo) for e in evs if e.plover in ("COERCE", "ASSAULT")] == [("COERCE", "175")]

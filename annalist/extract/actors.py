@@ -538,6 +538,8 @@ class _Resolver:
                     return True
             if i > 0 and self.norms[i - 1] in _LOCATIVE | self.kb.place_nouns:
                 return True
+            if end + 1 < self.n and self.norms[end] in ("-", "–") and self.norms[end + 1] in self.kb.based_words:
+                return True   # "Düsseldorf-based"
             k = end
             while k + 1 < self.n and self.norms[k] in ("-", "–") and self.words[k + 1][:1].isupper():
                 k += 2

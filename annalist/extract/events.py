@@ -1185,12 +1185,13 @@ class _Coder:
     def _act(self, v: Token, pat: _Pat, hit: _Hit, dobj: Token | None, passive: bool) -> _Hit:
         lx = self.lx
         srcs = self.subjects(v)
-        if v.dep_ in ("acl", "amod") and v.tag_ == "VBN":
+        participle = v.dep_ in ("acl", "amod") and v.tag_ == "VBN" and not _active_predicate(v)
+        if participle:
             agent = next((c for c in v.children if c.dep_ == "agent"), None)
             src = next((g for g in agent.children if g.dep_ == "pobj"), None) if agent else None
             srcs = [src] if src is not None else []
         hit.src = srcs
-        hit.agentless = not srcs and (passive or (v.dep_ in ("acl", "amod") and v.tag_ == "VBN")) and not any(
+        hit.agentless = not srcs and (passive or participle) and not any(
             c.dep_ == "agent" for c in v.children)
         groups = self._target_groups(v, pat.tgt or _default_slots(hit.t), dobj, extra=hit.clause[1:])
         hit.tgt, hit.tgt_alt = (groups[0], groups[1:]) if groups else ([], [])
@@ -2508,7 +2509,8 @@ def _agentless(v: Token) -> bool:
     if v.pos_ not in ("VERB", "AUX"):
         return False
     kids = list(v.children)
-    passive = any(c.dep_ in ("nsubjpass", "auxpass") for c in kids) or (v.dep_ in ("acl", "amod") and v.tag_ == "VBN")
+    passive = any(c.dep_ in ("nsubjpass", "auxpass") for c in kids) or (
+        v.dep_ in ("acl", "amod") and v.tag_ == "VBN" and not _active_predicate(v))
     return passive and not any(c.dep_ == "agent" for c in kids)
 
 
@@ -2540,6 +2542,12 @@ def _root_predicate(v: Token) -> bool:
     return v.dep_ == "acl" and v.head.dep_ == "ROOT" and v.head.pos_ in ("NOUN", "PROPN", "NUM") \
         and v.tag_ in ("VBD", "VBN") and v.i > v.head.i and not any(c.dep_ == "auxpass" for c in v.children) \
         and not any(c.dep_ == "agent" for c in v.children)
+
+
+def _active_predicate(v: Token) -> bool:
+    """'Kenyan police arrested 32 people', the verb tagged as a participle modifying 'police':
+    with an object it is the active predicate ('documents signed at the summit' has none)."""
+    return _root_predicate(v) and (v.tag_ == "VBD" or any(c.dep_ == "dobj" for c in v.children))
 
 
 def _depth(tok: Token) -> int:
