@@ -620,3 +620,10 @@ def test_a_subject_the_parser_reads_as_modified_by_its_verb(nlp):
 def test_firing_tear_gas_is_repression_not_an_assault(nlp):
     _, evs = code(nlp, "Police in Lima fired tear gas at protesters outside Congress on Monday.")
     assert [(e.plover, e.cameo) for e in evs if e.plover in ("COERCE", "ASSAULT")] == [("COERCE", "175")]
+
+
+def test_they_in_a_reported_clause_is_the_agent_noun_that_reports(nlp):
+    # no entity and no country in "Police": the agent noun itself, placed by the dateline
+    _, evs = code(nlp, "LIMA — Police said they had detained 29 people in Andahuaylas.", dateline="LIMA")
+    ev = only(evs, "COERCE")
+    assert (ev.source.name, ev.source.country) == ("Police", "PER")

@@ -2157,7 +2157,7 @@ class _Coder:
             if t.dep_ == "ccomp":
                 s = self.subject(t.head)
                 if s is not None and not _pronoun(s, self.lx):
-                    return self._valid(self.actors(s))
+                    return self.resolve(s)    # "Police said they had detained ...": an agent noun too
             t = t.head
             steps += 1
         return []
