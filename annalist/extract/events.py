@@ -1436,7 +1436,10 @@ class _Coder:
         if pat.kind == "accuse":      # "accused X of targeting Y by firing rockets": one accusation
             for p in kids:
                 if p.dep_ == "prep" and p.lower_ in ("of", "for", "by", "over"):
-                    self.consumed.update(t.i for t in p.subtree)
+                    self.consumed.update(_own_subtree(p))
+                elif p.dep_ in ("advcl", "conj") and p.tag_ == "VBG" and p.lemma_.lower() in lx.m["casualty_verbs"]:
+                    # "accused X of firing rockets, wounding several civilians": the casualties are alleged too
+                    self.consumed.update(_own_subtree(p))
         kind = pat.kind
         t, c = pat.t, pat.c
         ghit = None
@@ -2542,6 +2545,19 @@ def _root_predicate(v: Token) -> bool:
     return v.dep_ == "acl" and v.head.dep_ == "ROOT" and v.head.pos_ in ("NOUN", "PROPN", "NUM") \
         and v.tag_ in ("VBD", "VBN") and v.i > v.head.i and not any(c.dep_ == "auxpass" for c in v.children) \
         and not any(c.dep_ == "agent" for c in v.children)
+
+
+def _own_subtree(tok: Token) -> set[int]:
+    """The subtree without a finite verb conjoined inside it ("wounding one resident, and called
+    on the OSCE to respond": the parser's conjunct of the participle is the main clause's)."""
+    out: set[int] = set()
+    stack = [tok]
+    while stack:
+        t = stack.pop()
+        out.add(t.i)
+        stack.extend(c for c in t.children
+                     if not (c.dep_ == "conj" and c.tag_ in ("VBD", "VBZ", "VBP") and t.tag_ in ("VBG", "VBN")))
+    return out
 
 
 def _active_predicate(v: Token) -> bool:
