@@ -627,3 +627,10 @@ def test_they_in_a_reported_clause_is_the_agent_noun_that_reports(nlp):
     _, evs = code(nlp, "LIMA — Police said they had detained 29 people in Andahuaylas.", dateline="LIMA")
     ev = only(evs, "COERCE")
     assert (ev.source.name, ev.source.country) == ("Police", "PER")
+
+
+def test_casualties_of_an_alleged_attack_are_not_coded_and_the_next_act_is(nlp):
+    _, evs = code(nlp, "Georgia's Foreign Ministry on Monday accused Russian forces of firing on a village, "
+                       "wounding one resident, and called on the OSCE co-chairs to respond.")
+    assert sorted(e.plover for e in evs) == ["ACCUSE", "REQUEST"], [(e.plover, e.trigger) for e in evs]
+    assert only(evs, "REQUEST").target.country == "IGO:OSCE"

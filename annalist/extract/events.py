@@ -983,7 +983,7 @@ class _Coder:
             return s is not None and (s.ent_type_ in _ACTOR_LABELS or self.agentive(s))
         if need == "naming":       # "He called China a good neighbour", "also called the Amur"
             return any(c.dep_ in ("oprd", "attr", "ccomp", "xcomp") and c.pos_ in ("NOUN", "PROPN", "ADJ")
-                       and c.ent_type_ not in ("DATE", "TIME") for c in kids) or (passive and not any(c.dep_ in ("prep", "prt") and c.lower_ in (
+                       and c.ent_type_ not in ("DATE", "TIME") and not _hyphen_piece(c) for c in kids) or (passive and not any(c.dep_ in ("prep", "prt") and c.lower_ in (
                            "on", "upon", "for", "off") for c in kids))
         if need == "infinitive_anywhere":     # "called on X to ...": the appeal names an action
             return _complement_of(v) is not None or any(
@@ -2545,6 +2545,12 @@ def _root_predicate(v: Token) -> bool:
     return v.dep_ == "acl" and v.head.dep_ == "ROOT" and v.head.pos_ in ("NOUN", "PROPN", "NUM") \
         and v.tag_ in ("VBD", "VBN") and v.i > v.head.i and not any(c.dep_ == "auxpass" for c in v.children) \
         and not any(c.dep_ == "agent" for c in v.children)
+
+
+def _hyphen_piece(tok: Token) -> bool:
+    """A piece of a hyphenated word the parser split ('co' and '-' of 'the co-chairs')."""
+    doc = tok.doc
+    return tok.text in ("-", "–") or (not tok.whitespace_ and tok.i + 1 < len(doc) and doc[tok.i + 1].text in ("-", "–"))
 
 
 def _own_subtree(tok: Token) -> set[int]:
