@@ -634,3 +634,19 @@ def test_casualties_of_an_alleged_attack_are_not_coded_and_the_next_act_is(nlp):
                        "wounding one resident, and called on the OSCE co-chairs to respond.")
     assert sorted(e.plover for e in evs) == ["ACCUSE", "REQUEST"], [(e.plover, e.trigger) for e in evs]
     assert only(evs, "REQUEST").target.country == "IGO:OSCE"
+
+
+def test_an_attack_noun_with_a_by_agent_names_the_attacker(nlp):
+    _, evs = code(nlp, "An air strike by Sudan's army on a market in Darfur on Monday killed at least 20 people.")
+    ev = only(evs, "ASSAULT")
+    assert ev.source is not None and ev.source.country == "SDN"
+
+
+def test_condemning_an_act_names_its_perpetrator_reported_before(nlp):
+    text = ("China's military began drills around Taiwan on Saturday, sending 71 aircraft across the median line. "
+            "Taiwan's Mainland Affairs Council condemned the exercises as a provocation.")
+    _, evs = code(nlp, text)
+    assert countries(only(evs, "ACCUSE")) == ("TWN", "CHN")
+    # an act with its own actor keeps it: no perpetrator is borrowed
+    _, evs = code(nlp, "Russia tested a missile on Monday. Japan condemned the test by North Korea.")
+    assert only(evs, "ACCUSE").target is None or only(evs, "ACCUSE").target.country != "RUS"

@@ -302,6 +302,7 @@ class _Coder:
         self.orphans: set[str] = set()                    # ids of agentless reports (see build)
         self.ranker: _TargetRanker | None = _target_ranker()
         self.trace: dict | None = None                    # event id -> (sources, target candidates), for training
+        self.done: list[Event] = []                       # the events of earlier sentences (find_events fills it)
 
     # -- words -----------------------------------------------------------------------------------
 
@@ -476,7 +477,14 @@ class _Coder:
             return []
         if tok.lemma_.lower() in self.lx.m["non_actor_heads"]:
             # "a bomb attack in Khobar killed ...": a place, not an actor; but the country
-            # named on the weapon itself is ("Israeli air strikes hit ...")
+            # named on the weapon itself is ("Israeli air strikes hit ..."), and so is the agent
+            # the noun names ("an air strike by Myanmar's military ... killed")
+            agent = next((g for p in tok.children if p.dep_ == "prep" and p.lower_ == "by"
+                          for g in p.children if g.dep_ == "pobj"), None)
+            if agent is not None and agent.lemma_.lower() not in self.lx.m["non_actor_heads"]:
+                found = self._valid(self.actors(agent))
+                if found:
+                    return found
             return self._weapon_country(tok)
         start, end = self.phrase(tok)
         key = (start, end)
@@ -1848,6 +1856,22 @@ class _Coder:
             return [Actor(text, None, countries[0] if countries else None, None, None)]
         return []
 
+    def _perpetrator(self, hit: _Hit, srcs: list[Actor]) -> list[Actor]:
+        """"condemned the exercises", "condemned the attack": an act named by a noun with no actor of
+        its own was done by whoever did the latest such act reported before it."""
+        obj = next((c for c in hit.trig.children if c.dep_ == "dobj"), None)
+        if obj is None or obj.lemma_.lower() not in self.lx.m["act_nouns"] or any(
+                c.dep_ in ("poss", "prep") and c.lower_ != "on" for c in obj.children if c.i > obj.i or c.dep_ == "poss"):
+            return []
+        own = {a.country for a in srcs if a.country}
+        for ev in reversed(self.done):
+            if ev.evidence and ev.evidence[0].start >= hit.trig.idx:
+                continue
+            if ev.plover in self.lx.m["perpetrator_types"] and ev.source is not None and ev.source.country \
+                    and ev.source.country not in own and not ev.negated:
+                return [ev.source]
+        return []
+
     def build(self, sent: Span, hit: _Hit, inherited: DateMention | None, cue: bool) -> list[Event]:
         lx = self.lx
         src_tok = hit.src[0] if hit.src else None
@@ -1876,6 +1900,8 @@ class _Coder:
                     tgts.extend(self.resolve(t))
                 if tgts:
                     break
+        if not tgts and hit.t in ("ACCUSE", "REQUEST"):
+            tgts = self._perpetrator(hit, srcs)
         conf = hit.conf
         own = {a.country for a in srcs if a.country}
         target_settled = False   # a target chosen below from the sentence's structure: not re-ranked
@@ -2321,6 +2347,7 @@ def find_events(doc: Document, sp: Doc | None, ents: DocEntities, dates: list[Da
     if not use_ranker:
         coder.ranker = None
     events: list[Event] = []
+    coder.done = events          # the events of earlier sentences, as they are coded
     text = doc.text
     prev_background: DateMention | None = None    # the earlier happening the previous sentence reported
     prev_end, chain = -1, 0
