@@ -650,3 +650,25 @@ def test_condemning_an_act_names_its_perpetrator_reported_before(nlp):
     # an act with its own actor keeps it: no perpetrator is borrowed
     _, evs = code(nlp, "Russia tested a missile on Monday. Japan condemned the test by North Korea.")
     assert only(evs, "ACCUSE").target is None or only(evs, "ACCUSE").target.country != "RUS"
+
+
+def test_handing_over_remains_or_prisoners_is_a_retreat_and_suspects_an_extradition(nlp):
+    _, evs = code(nlp, "Russia handed over the bodies of 500 Ukrainian soldiers to Ukraine on Monday.")
+    assert (only(evs, "RETREAT").cameo, countries(only(evs, "RETREAT"))) == ("0842", ("RUS", "UKR"))
+    _, evs = code(nlp, "Russia handed over 200 Ukrainian prisoners of war to Ukraine on Monday.")
+    assert only(evs, "RETREAT").cameo == "0841"
+    _, evs = code(nlp, "Kenya handed over three suspects to Uganda on Monday.")
+    assert only(evs, "COOPERATE").cameo == "063"
+
+
+def test_launching_drones_at_a_target_is_an_attack_and_into_the_sea_a_test(nlp):
+    _, evs = code(nlp, "Yemen's Houthi movement launched drones at Saudi Arabia's Jizan airport on Thursday.")
+    ev = only(evs, "ASSAULT")
+    assert ev.cameo.startswith("195") and countries(ev) == ("YEM", "SAU")
+    _, evs = code(nlp, "North Korea launched two missiles into the sea on Monday.")
+    assert only(evs, "MOBILIZE").cameo == "150"
+
+
+def test_freezing_contacts_reduces_relations(nlp):
+    _, evs = code(nlp, "Lithuania froze high-level contacts with Minsk on Monday.")
+    assert (only(evs, "SANCTION").cameo, countries(only(evs, "SANCTION"))) == ("161", ("LTU", "BLR"))

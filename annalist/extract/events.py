@@ -1013,6 +1013,9 @@ class _Coder:
             return False
         if need == "free_child":
             return any(c.lower_ in ("free", "go", "loose") for c in kids)
+        if need == "attack_target":  # "launched drones at the airport": an attack, not a test
+            return any(c.dep_ == "prep" and c.lower_ in ("at", "against", "toward", "towards", "on", "into") and
+                       any(g.dep_ == "pobj" and g.ent_type_ not in ("DATE", "TIME") for g in c.children) for c in kids)
         if need == "missile_test":  # "fired two ballistic missiles into the sea": a show of force, no victim
             if any(c.dep_ == "prep" and c.lower_ in ("at", "against", "toward", "towards") and
                    any(g.dep_ == "pobj" for g in c.children) for c in kids):
