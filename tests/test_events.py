@@ -672,3 +672,9 @@ def test_launching_drones_at_a_target_is_an_attack_and_into_the_sea_a_test(nlp):
 def test_freezing_contacts_reduces_relations(nlp):
     _, evs = code(nlp, "Lithuania froze high-level contacts with Minsk on Monday.")
     assert (only(evs, "SANCTION").cameo, countries(only(evs, "SANCTION"))) == ("161", ("LTU", "BLR"))
+
+
+def test_forming_a_joint_venture_with_a_partner_cooperates(nlp):
+    _, evs = code(nlp, "Chile's Minera Atacama formed a joint venture with South Korea's Hanseong Battery on Monday.")
+    ev = only(evs, "COOPERATE")
+    assert (ev.cameo, countries(ev)) == ("061", ("CHL", "KOR"))

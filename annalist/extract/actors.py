@@ -1247,8 +1247,9 @@ class _Resolver:
             m.country = self._possessor_country(s)      # "Turkey's development agency TIKA"
         elif label in ("GPE", "LOC", "FAC"):
             m.kind = "PLACE" if label != "FAC" else "ORG"
-            # "the Kazakh city of X", "in the X region of Kazakhstan"
-            m.country = self._place_context(s, e)
+            # "the Kazakh city of X", "in the X region of Kazakhstan"; a company the recogniser
+            # took for a facility: "South Korea's Hanseong Battery"
+            m.country = self._place_context(s, e) or (self._possessor_country(s) if label == "FAC" else None)
         elif label == "EVENT":
             a = s
             while a > 0 and toks[a].ent_iob_ == "I":
