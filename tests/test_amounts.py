@@ -345,3 +345,17 @@ def test_a_percentage_after_a_figure_measures_that_figures_change(text, figure, 
 def test_a_change_noun_without_a_figure_before_it_stays_as_it_is():
     found = {a.text: a.what for a in amounts("A 7% increase in tariffs was announced on Monday.")}
     assert found["7%"] != "tariffs growth" and "growth" not in (found["7%"] or "")
+
+
+def test_the_figure_a_change_starts_from_measures_the_same():
+    text = "The power utility said it had cut its net loss to R23.9 billion in 2025 from R31 billion in 2024."
+    assert one(text, "R31 billion").what == "net loss"
+
+
+def test_an_average_of_asks_what_the_verb_measures():
+    assert one("Unplanned outages fell to an average of 12,000 megawatts in 2025.").what == "unplanned outages"
+
+
+def test_a_share_of_a_possessed_noun_is_that_noun_share():
+    what = one("Coal accounted for 40% of Mongolia's exports last year.").what
+    assert what is not None and what.endswith("exports share")

@@ -632,6 +632,8 @@ def _head_of_np(sp, i: int):
             head = t
         elif t.text in ("-", "–") or head is not None and t.pos_ == "ADJ":
             pass                      # the Ayagoz–Bakhty railway line, non-oil trade
+        elif head is not None and t.tag_ == "POS":
+            head = None               # "Mongolia's exports": the possessor is no part of the head
         elif head is None and t.tag_ == "VBG" and k == i:
             return t                  # "on rebuilding roads"
         elif head is not None or t.pos_ not in ("ADJ", "DET", "CCONJ", "NUM") and t.tag_ not in ("VBN", "VBG", "PRP$"):
@@ -891,6 +893,15 @@ def find_amounts(doc: Document, sp, ents: DocEntities, dates: list[DateMention])
                     whats[k] = earlier[-1]
                 elif last_what is not None and "\n\n" not in c.text[last_what[0]:s]:
                     whats[k] = last_what[1]
+        for k, cand in enumerate(group):
+            # "cut its net loss to R23.9 billion from R31 billion", "lift trade to $150 billion, from
+            # $87.7 billion last year": the starting figure measures what the new one does
+            before = c.text[max(0, (cand.qual_start if cand.qual_start >= 0 else cand.start) - 6):
+                            cand.qual_start if cand.qual_start >= 0 else cand.start]
+            if whats[k] is None and re.search(r"\bfrom\s*$", before):
+                earlier = [w for x, w in zip(group[:k], whats[:k]) if w and x.unit == cand.unit]
+                if earlier:
+                    whats[k] = earlier[-1]
         for k in range(1, len(group)):
             gap = c.text[group[k - 1].end:group[k].start]
             if re.fullmatch(r"\s*\((?:about|around|some|roughly|approximately|nearly|almost)?\s*", gap):
