@@ -26,6 +26,7 @@ def _dateline_boundary(doc: "Doc") -> "Doc":
     the first sentence, the all-caps place is parsed as its subject and the real subject as an
     apposition, and the verb is lost. The parser keeps boundaries set before it."""
     b = _dateline_start(doc)
+    doc.user_data["annalist_dateline_start"] = b      # for _dateline_entities, after the recogniser
     if b is not None:
         doc[b].is_sent_start = True
         # ... and keep the parser from cutting that sentence again ("URALSK — Kazakhstan | and
@@ -49,7 +50,7 @@ def _dateline_start(doc: "Doc") -> int | None:
 def _dateline_entities(doc: "Doc") -> "Doc":
     """The recogniser ignores that boundary ("BERLIN - The Düsseldorf-based hydrogen" as one
     organisation): an entity across it keeps only its dateline part."""
-    b = _dateline_start(doc)
+    b = doc.user_data.get("annalist_dateline_start")
     if b is None or not any(e.start < b < e.end for e in doc.ents):
         return doc
     from spacy.tokens import Span

@@ -896,9 +896,8 @@ def find_amounts(doc: Document, sp, ents: DocEntities, dates: list[DateMention])
         for k, cand in enumerate(group):
             # "cut its net loss to R23.9 billion from R31 billion", "lift trade to $150 billion, from
             # $87.7 billion last year": the starting figure measures what the new one does
-            before = c.text[max(0, (cand.qual_start if cand.qual_start >= 0 else cand.start) - 6):
-                            cand.qual_start if cand.qual_start >= 0 else cand.start]
-            if whats[k] is None and re.search(r"\bfrom\s*$", before):
+            at = cand.qual_start if cand.qual_start >= 0 else cand.start
+            if whats[k] is None and re.search(r"\bfrom\s*$", c.text[max(0, at - 6):at]):
                 earlier = [w for x, w in zip(group[:k], whats[:k]) if w and x.unit == cand.unit]
                 if earlier:
                     whats[k] = earlier[-1]

@@ -1863,9 +1863,10 @@ class _Coder:
         """"condemned the exercises", "condemned the attack": an act named by a noun with no actor of
         its own was done by whoever did the latest such act reported before it."""
         obj = next((c for c in hit.trig.children if c.dep_ == "dobj"), None)
-        if obj is None or obj.lemma_.lower() not in self.lx.m["act_nouns"] or any(
-                c.dep_ in ("poss", "prep") and c.lower_ != "on" for c in obj.children if c.i > obj.i or c.dep_ == "poss"):
+        if obj is None or obj.lemma_.lower() not in self.lx.m["act_nouns"]:
             return []
+        if any(c.dep_ == "poss" or (c.dep_ == "prep" and c.lower_ != "on") for c in obj.children):
+            return []             # "China's drills", "the test by North Korea": the act names its actor
         own = {a.country for a in srcs if a.country}
         for ev in reversed(self.done):
             if ev.evidence and ev.evidence[0].start >= hit.trig.idx:
