@@ -98,6 +98,7 @@ def test_line_key_folds_case_digits_and_spaces():
     ("ASTANA — China never sets", "Astana"), ("ASTANA – President of", "Astana"),
     ("BEIJING, June 16 (Xinhua) -- China and", "Beijing"), ("ALMATY, Kazakhstan — The bank", "Almaty"),
     ("Astana, 16 June (Kazinform) – The talks", "Astana"), ("NEW DELHI (AP) — India", "New Delhi"),
+    ("BOGOTÁ — The government", "Bogotá"), ("SÃO PAULO, May 4 (Reuters) — Brazil", "São Paulo"),
     ("China and Kazakhstan — a partnership", None), ("UN - a body", None),
 ])
 def test_datelines(text, place):

@@ -409,3 +409,23 @@ def test_she_is_the_name_beside_a_title_subject():
     text = ("The head of the UN mission in Mali, Ingrid Solvang-Berg, on Monday urged the sides to "
             "resume dialogue.\n\n« The people of Mopti have suffered enough », she told reporters.")
     assert speaker(one(text, "The people")) == "Ingrid Solvang-Berg"
+
+
+@pytest.mark.parametrize("text", [
+    "Serbian and Kosovar negotiators met in Brussels on Friday but did not sign a deal on missing "
+    "persons, the bloc's envoy, Katarina Novak, said.",
+    "The government suspended peace talks with the rebels on Monday after an attack on a pipeline, "
+    "the chief government negotiator, Lucía Mejía Duarte, said.",
+])
+def test_a_title_and_name_apposition_before_said_is_the_speaker(text):
+    # the parser leaves "said" without a subject and hangs both phrases on the clause
+    found = [q for q in quotes(text) if not q.direct]
+    assert len(found) == 1, [(q.text, speaker(q)) for q in found]
+    assert speaker(found[0]).split()[-1] in ("Novak", "Duarte")
+    assert not found[0].text.endswith(("envoy", "negotiator"))
+
+
+def test_an_accented_dateline_is_not_part_of_the_reported_clause():
+    q = [q for q in quotes("BOGOTÁ — The government suspended peace talks with the rebels on Monday, "
+                           "the interior ministry said.") if not q.direct]
+    assert len(q) == 1 and q[0].text.startswith("The government suspended")

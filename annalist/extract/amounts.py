@@ -57,6 +57,9 @@ import math
 import re
 from dataclasses import dataclass
 
+from lemminflect import getInflection
+
+from ..clean.dateline import CAPS
 from ..knowledge import load
 from ..model import Amount, DateMention, Document, Evidence
 from .actors import DocEntities
@@ -71,6 +74,9 @@ _SYMBOLS: dict[str, str] = _K["currency_symbols"]
 _CODES = set(_K["currency_codes"])
 _CODE_ALIASES = _K["code_aliases"]
 _CUR_WORDS: dict[str, str] = _K["currency_words"]
+_PLAIN_COUNT_VERBS = set(_K["plain_count_verbs"])
+_PARTICLES = set(_K["verb_particles"])
+_CUR_BY_COUNTRY: dict[str, dict[str, str]] = _K["currency_by_country"]
 _NEEDS_SCALE = set(_K["currency_needs_scale"])
 _PCT: dict[str, str] = _K["percent_words"]
 _MEASURES: dict[str, str] = _K["measure_units"]
@@ -123,7 +129,7 @@ _YEAR = re.compile(r"(?:1[89]|20|21)\d\d")
 _ORDINAL = re.compile(r"\d+(?:st|nd|rd|th)$", re.IGNORECASE)
 _DATE_VALUE = re.compile(r"^\d{4}")
 _EVENT_DATE = re.compile(r"^\d{4}-(?:\d\d-\d\d|W\d\d)")     # a day or a week dates an event
-_DATELINE = re.compile(r"(?m)^[A-Z][A-Z'’.\- ]{2,}(?:,[^—–\n]{0,40})?\s+[—–-]+\s+")
+_DATELINE = re.compile(rf"(?m)^[{CAPS}][{CAPS}'’.\- ]{{2,}}(?:,[^—–\n]{{0,40}})?\s+[—–-]+\s+")
 
 
 def parse_number(text: str) -> float | None:
@@ -194,6 +200,7 @@ class _Cand:
     qualifier: str = "exact"
     qual_start: int = -1          # where the qualifier words begin (== start when none)
     what: str | None = None
+    cur_word: str = ""            # the currency as written, lower case ("pesos")
     refers_back: bool = False     # "raise it to $5 billion": what "it" is, an earlier figure says
 
 
@@ -206,6 +213,12 @@ class _Ctx:
         self.datelines = [(m.start(), m.end()) for m in _DATELINE.finditer(doc.text)]
         self.dates = sorted(dates, key=lambda d: d.start)
         self.date_starts = [d.start for d in self.dates]
+        self._doc_countries: list[str] | None = None
+
+    def doc_countries(self) -> list[str]:
+        if self._doc_countries is None:
+            self._doc_countries = self.ents.countries_in(0, len(self.text))
+        return self._doc_countries
 
     def in_dateline(self, pos: int) -> bool:
         return any(a <= pos < b for a, b in self.datelines)
@@ -291,7 +304,7 @@ def _regex_candidates(c: _Ctx) -> list[_Cand]:
                 if first in _SCALES and rest:         # "34 bcm": 34 billion cubic metres, expanded
                     value, unit = _expand(value, _SCALES[first]), rest
             taken[s:e] = b"\x01" * (e - s)
-            out.append(_Cand(s, e, value, unit, kind))
+            out.append(_Cand(s, e, value, unit, kind, cur_word=cur_key.lower() if kind == "money" else ""))
     return out
 
 
@@ -619,6 +632,27 @@ def _count_what(c: _Ctx, cand: _Cand) -> str | None:
     return _phrase(c, s) if s is not None and not _is_actor(c, s) else None
 
 
+def _acted_on(c: _Ctx, cand: _Cand) -> str | None:
+    """What a count names, with the act done to it: "shot down 71 drones" -> "drones shot down",
+    "132 Myanmar nationals were deported" -> "Myanmar nationals deported" (two counts of drones
+    in one story differ by their verb)."""
+    toks = c.tokens(cand.start, cand.end)
+    head = toks[-1] if len(toks) else None
+    while head is not None and head.dep_ == "conj" and head.head.pos_ == "NOUN":
+        head = head.head                    # "launched 86 drones and four cruise missiles"
+    if head is None or not cand.what or head.dep_ not in ("dobj", "nsubjpass"):
+        return cand.what
+    v = head.head
+    if v.pos_ != "VERB" or v.lemma_.lower() in _PLAIN_COUNT_VERBS or v.i < head.i and head.dep_ == "nsubjpass":
+        return cand.what
+    if any(ch.dep_ == "neg" for ch in v.children):
+        return cand.what
+    participle = (getInflection(v.lemma_.lower(), "VBN") or (v.lower_,))[0]
+    prt = " ".join(ch.lower_ for ch in v.children if ch.dep_ == "prt" or
+                   ch.dep_ == "advmod" and ch.i == v.i + 1 and ch.lower_ in _PARTICLES)    # "shot down" as advmod
+    return f"{cand.what} {participle}" + (f" {prt}" if prt else "")
+
+
 def _head_of_np(sp, i: int):
     """The last noun of the noun run starting at token ``i`` (articles, numbers, adjectives and
     a possessive first)."""
@@ -860,6 +894,18 @@ def _periods_for(c: _Ctx, cands: list[_Cand], periods) -> dict[int, str]:
 
 # -- entry point --------------------------------------------------------------------------------
 
+def _local_currency(cand: _Cand, sentence_countries: list[str], c: _Ctx) -> None:
+    """"390 billion pesos" in a Chilean story are CLP: a currency word several countries use
+    takes the code of the first such country named in the sentence, else in the document."""
+    by_country = _CUR_BY_COUNTRY.get(cand.cur_word) or _CUR_BY_COUNTRY.get(cand.cur_word + "s")
+    if not by_country:
+        return
+    for country in [*sentence_countries, *c.doc_countries()]:
+        if country in by_country:
+            cand.unit = by_country[country]
+            return
+
+
 def find_amounts(doc: Document, sp, ents: DocEntities, dates: list[DateMention]) -> list[Amount]:
     if sp is None or not doc.text:
         return []
@@ -879,10 +925,12 @@ def find_amounts(doc: Document, sp, ents: DocEntities, dates: list[DateMention])
             ps = c.text.rfind("\n", 0, s) + 1
             pe = c.text.find("\n", e)
             countries = ents.countries_in(ps, len(c.text) if pe < 0 else pe)
+        for cand in group:
+            _local_currency(cand, ents.countries_in(s, e), c)
         whats = []
         for cand in group:
             _qualify(c, cand)
-            whats.append(_what(c, cand) if cand.kind != "count" else (_count_what(c, cand) or cand.what))
+            whats.append(_what(c, cand) if cand.kind != "count" else (_count_what(c, cand) or _acted_on(c, cand)))
         whats = _changes_of_earlier(c, group, whats)
         for k, cand in enumerate(group):
             # "Trade hit $92 billion in 2025; they want it to reach $120 billion": the same measure,

@@ -44,6 +44,7 @@ import bisect
 import re
 from dataclasses import dataclass
 
+from ..clean.dateline import CAPS
 from ..knowledge import load
 from ..model import Actor, Document, Evidence, Quote
 from .actors import DocEntities
@@ -72,7 +73,7 @@ _ALL_MARKS = set(_MARKS) | set(_MARKS.values())
 _INTRO_END = ":,;.!?—–-("
 _SUBJ = ("nsubj", "nsubjpass")
 _SPEAKER_LINKS = frozenset({"of", "in", "from", "at", "for", "and", "'s", "’s", "'", "’", "-", "–"})
-_DATELINE = re.compile(r"[A-Z][A-Z'’.\- ]{2,}(?:,[^—–\n]{0,40})?\s+[—–-]+\s+")
+_DATELINE = re.compile(rf"[{CAPS}][{CAPS}'’.\- ]{{2,}}(?:,[^—–\n]{{0,40}})?\s+[—–-]+\s+")
 
 
 @dataclass
@@ -623,11 +624,13 @@ def _reported(t: _Text) -> list[tuple[int, int, object, object]]:
             continue
         if any(c.dep_ == "neg" for c in v.children):
             continue
-        subj = _subject(v)
+        subj, span = _subject(v), None
+        if subj is None:
+            subj, span = _trailing_apposition(t, v) or (None, None)
         if subj is None or (subj.pos_ == "PRON" and subj.lower_ in _NON_SPEAKER_PRON) \
                 or _name_token(subj).lower_ in _NON_SPEAKER_HEADS:
             continue
-        span = _clause_before(t, v, subj) or _clause_by_parse(t, v) or _clause_after(t, v)
+        span = span or _clause_before(t, v, subj) or _clause_by_parse(t, v) or _clause_after(t, v)
         if span is None:
             continue
         start, end = _trim(t.text, *span)
@@ -647,6 +650,35 @@ def _reported(t: _Text) -> list[tuple[int, int, object, object]]:
             continue
         out.append((start, end, v, subj))
     return out
+
+
+def _trailing_apposition(t: _Text, v):
+    """"CLAUSE, the chief negotiator, Lucía Mejía Duarte, said." The parser leaves "said" without a
+    subject and hangs the two comma-separated phrases on the clause: take the name of the pair
+    (a title phrase and a proper-noun run, either order) as the speaker and the clause before it."""
+    doc = v.doc
+    lo, _hi = _unit(t, v)
+    if v.i - 1 <= lo or doc[v.i - 1].text != ",":
+        return None
+    groups, end = [], v.i - 1
+    for _ in range(2):
+        k = end - 1
+        while k > lo and doc[k].text != "," and end - k <= 8:
+            k -= 1
+        if k <= lo or doc[k].text != "," or k == end - 1:
+            return None
+        groups.append(doc[k + 1:end])
+        end = k
+    if any(tok.pos_ not in ("DET", "ADJ", "NOUN", "PROPN", "PART", "ADP") for g in groups for tok in g):
+        return None
+    names = [g for g in groups if all(tok.pos_ == "PROPN" for tok in g) and g[-1].ent_type_ == "PERSON"]
+    titles = [g for g in groups if g not in names and any(tok.pos_ == "NOUN" for tok in g)]
+    if len(names) != 1 or len(titles) != 1:
+        return None
+    clause = doc[lo:end]
+    if not _finite(clause):
+        return None
+    return names[0][-1], (clause[0].idx, clause[-1].idx + len(clause[-1]))
 
 
 def _finite(toks) -> bool:
@@ -671,6 +703,9 @@ def _clause_before(t: _Text, v, subj) -> tuple[int, int] | None:
     doc = v.doc
     lo, _hi = _unit(t, v)
     left = v.i
+    if subj.i < v.i and lo < subj.left_edge.i and subj.right_edge.i >= v.i - 2 and \
+            any(ch.dep_ == "appos" for ch in subj.children):
+        left = subj.left_edge.i         # "CLAUSE, the chief negotiator, NAME, said": the whole apposition
     if subj.i < v.i:                    # walk back over the speaker's words to the comma
         while left - 1 > lo and left > v.i - 14 and doc[left - 1].text != "," and (
                 doc[left - 1].pos_ in ("PROPN", "NOUN", "ADJ", "DET", "NUM", "PRON") or
