@@ -429,3 +429,15 @@ def test_an_accented_dateline_is_not_part_of_the_reported_clause():
     q = [q for q in quotes("BOGOTÁ — The government suspended peace talks with the rebels on Monday, "
                            "the interior ministry said.") if not q.direct]
     assert len(q) == 1 and q[0].text.startswith("The government suspended")
+
+
+def test_and_between_clauses_is_no_part_of_the_speaker():
+    found = [q for q in quotes("Britain expelled a Russian defence attaché on Thursday over hostile activity, "
+                               "and Moscow said it would respond in kind.") if not q.direct]
+    assert [(q.text, speaker(q)) for q in found] == [("it would respond in kind", "Moscow")]
+
+
+def test_and_between_speakers_still_joins_them():
+    found = [q for q in quotes("Trade between the two countries rose by a fifth last year, Kazakhstan and "
+                               "China said.") if not q.direct]
+    assert len(found) == 1 and found[0].text.startswith("Trade between")

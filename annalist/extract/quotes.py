@@ -709,7 +709,7 @@ def _clause_before(t: _Text, v, subj) -> tuple[int, int] | None:
     if subj.i < v.i:                    # walk back over the speaker's words to the comma
         while left - 1 > lo and left > v.i - 14 and doc[left - 1].text != "," and (
                 doc[left - 1].pos_ in ("PROPN", "NOUN", "ADJ", "DET", "NUM", "PRON") or
-                doc[left - 1].lower_ in _SPEAKER_LINKS):
+                doc[left - 1].lower_ in _SPEAKER_LINKS and not _joins_clauses(doc[left - 1])):
             left -= 1
         if subj.i < left - 1:
             return None                 # "X declined ..., saying ...": the speaker is in the left clause
@@ -719,6 +719,11 @@ def _clause_before(t: _Text, v, subj) -> tuple[int, int] | None:
     if not _finite(toks):
         return None
     return toks[0].idx, toks[-1].idx + len(toks[-1])
+
+
+def _joins_clauses(tok) -> bool:
+    """"CLAUSE, and Moscow said it would respond": an "and" that joins verbs, not speakers."""
+    return tok.dep_ == "cc" and tok.head.pos_ in ("VERB", "AUX")
 
 
 def _clause_by_parse(t: _Text, v) -> tuple[int, int] | None:
