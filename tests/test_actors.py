@@ -162,6 +162,13 @@ def test_counterpart_takes_the_role_of_the_person_met(nlp):
     assert (e.country, e.role) == ("TUR", "FOREIGN_MINISTER")
 
 
+def test_the_title_refers_to_the_titled_person_before_a_counterpart(nlp):
+    text = ("Italian Interior Minister Paolo Ferrante said on Sunday, after talks with his Libyan counterpart, "
+            "Ali Sassi, in Rome, that patrols would begin. The minister said the patrols would target smugglers.")
+    _, ents = resolve(nlp, text)
+    assert [a.name for a in phrase(text, ents, "The minister")] == ["Paolo Ferrante"]
+
+
 def test_igo_official(nlp):
     text = "UN Secretary-General Maria Lindqvist visited Kabul."
     _, ents = resolve(nlp, text)

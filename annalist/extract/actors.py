@@ -1620,9 +1620,12 @@ class _Resolver:
             have = e.roles | ({e.role} if e.role else set())
             if "*" not in compat and not (have & compat):
                 continue
-            if best is None or e.last > self.ents[best].last:
-                best = k
-        return best if best is not None else -1
+            # "Minister X ... talks with his counterpart, Y. The minister said": one whose title the
+            # text gives beats one whose role is only inferred from "counterpart"
+            rank = (e.title is not None, e.last)
+            if best is None or rank > best[0]:
+                best = (rank, k)
+        return best[1] if best is not None else -1
 
     def _resolve_pronoun(self, m: _M) -> int:
         i = m.start
