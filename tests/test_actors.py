@@ -169,6 +169,17 @@ def test_the_title_refers_to_the_titled_person_before_a_counterpart(nlp):
     assert [a.name for a in phrase(text, ents, "The minister")] == ["Paolo Ferrante"]
 
 
+@pytest.mark.parametrize("text, words, name", [
+    ("The World Food Programme delivered food aid to Ethiopia in October, the agency said.", "the agency",
+     "World Food Programme"),
+    ("The World Food Programme and a local firm, Abay Logistics, delivered food, the company said.", "the company",
+     "Abay Logistics"),     # a company word does not reach back to the intergovernmental body
+])
+def test_a_definite_noun_refers_back_to_an_intergovernmental_body(nlp, text, words, name):
+    _, ents = resolve(nlp, text)
+    assert [a.name for a in phrase(text, ents, words)] == [name]
+
+
 def test_igo_official(nlp):
     text = "UN Secretary-General Maria Lindqvist visited Kabul."
     _, ents = resolve(nlp, text)

@@ -154,6 +154,7 @@ class _KB:
     ethnic: frozenset[str]
     person_verbs: frozenset[str]
     org_nouns: frozenset[str]
+    igo_nouns: frozenset[str]
     definite_anaphors: frozenset[str]
     facility_nouns: frozenset[str]
     place_nouns: frozenset[str]
@@ -235,7 +236,8 @@ def _kb() -> _KB:
         role_rank={r: i for i, r in enumerate(act["role_priority"])},
         particles=frozenset(act["name_particles"]), based_words=frozenset(act["based_words"]), collectives=act["collectives"],
         ethnic=frozenset(act["ethnic_markers"]), person_verbs=frozenset(act["person_verbs"]),
-        org_nouns=frozenset(act["organisation_nouns"]), definite_anaphors=frozenset(act["definite_anaphors"]),
+        org_nouns=frozenset(act["organisation_nouns"]), igo_nouns=frozenset(act["igo_nouns"]),
+        definite_anaphors=frozenset(act["definite_anaphors"]),
         facility_nouns=frozenset(act["facility_nouns"]),
         place_nouns=frozenset(act["place_nouns"]), capitals=capitals, people=people,
         igo_names=igo_names, pronouns=dict(act["pronouns"]),
@@ -1848,7 +1850,8 @@ class _PhraseContext:
             if rec.type not in ("ORG", "IGO"):
                 continue
             named = w in rec.name.lower().split()
-            if not named and not (w in r.kb.org_nouns and rec.type == "ORG"):
+            igo = (rec.country or "").startswith("IGO:")
+            if not named and not (w in r.kb.org_nouns and rec.type == "ORG") and not (igo and w in r.kb.igo_nouns):
                 continue
             for ms, mt in rec.mentions:
                 # "its licence for the Sadiola mine. The company said": the miner, not the mine
