@@ -678,3 +678,34 @@ def test_forming_a_joint_venture_with_a_partner_cooperates(nlp):
     _, evs = code(nlp, "Chile's Minera Atacama formed a joint venture with South Korea's Hanseong Battery on Monday.")
     ev = only(evs, "COOPERATE")
     assert (ev.cameo, countries(ev)) == ("061", ("CHL", "KOR"))
+
+
+@pytest.mark.parametrize("text", [
+    "Thousands of demonstrators blocked Rustaveli Avenue in Tbilisi on Sunday, demanding the release of "
+    "opposition activists.",
+    "Farmers blocked eight motorways leading into Paris on Wednesday, demanding higher prices.",
+])
+def test_a_protest_with_a_demand_is_two_events_and_the_road_is_no_target(nlp, text):
+    _, evs = code(nlp, text)
+    protest, request = only(evs, "PROTEST"), only(evs, "REQUEST")
+    assert protest.target is None
+    assert protest.source.name == request.source.name
+
+
+def test_the_one_whose_release_is_demanded_is_not_asked(nlp):
+    _, evs = code(nlp, "The European Union demanded the release of two jailed Belarusian journalists.")
+    assert only(evs, "REQUEST").target is None
+    _, evs = code(nlp, "The European Union urged Belarus to release two jailed journalists.")
+    assert countries(only(evs, "REQUEST")) == ("IGO:EU", "BLR")
+
+
+def test_a_crowd_demanding_takes_the_country_where_it_gathered(nlp):
+    _, evs = code(nlp, "Several hundred protesters gathered outside the parliament in Bishkek on Wednesday, "
+                       "demanding that the government cancel a mining licence.")
+    assert only(evs, "REQUEST").source.country == "KGZ"
+
+
+def test_approving_a_disbursement_to_a_country_is_aid(nlp):
+    _, evs = code(nlp, "The International Monetary Fund's board approved the disbursement of $370 million "
+                       "to Ghana on Friday.")
+    assert countries(only(evs, "AID")) == ("IGO:IMF", "GHA")

@@ -152,6 +152,7 @@ class _Lexicon:
         self.m = {k: frozenset(v) for k, v in mk.items() if isinstance(v, list)}
         self.continuation = tuple(mk["continuation_cues"])
         self.nominal_preps = frozenset(raw["nominal_preps"])
+        self.theme_of_nouns = frozenset(raw["theme_of_nouns"])
         self.verbs = {lemma: [self._pat(p) for p in pats] for lemma, pats in raw["verbs"].items()}
         self.nouns = {lemma: [self._noun(p) for p in pats] for lemma, pats in raw["nouns"].items()}
         self.codes = cameo["codes"]
@@ -905,6 +906,23 @@ class _Coder:
         return [g for h in holders for p in h.children if p.dep_ == "prep" and p.lower_ in ("in", "at", "near", "into", *extra)
                 for g in p.children if g.dep_ == "pobj"]
 
+    def _theme(self, n: Token) -> bool:
+        """"the release of activists": a noun whose of-phrase is what is acted on (not "their release",
+        where the possessor stands for the ones held)."""
+        return n.lemma_.lower() in self.lx.theme_of_nouns and any(
+            c.dep_ == "prep" and c.lower_ == "of" for c in n.children)
+
+    def _route(self, t: Token) -> bool:
+        return t.lemma_.lower() in self.lx.classes["ROUTE"]
+
+    def _where(self, t: Token) -> bool:
+        """A place named as the setting: "in Kyrgyzstan's Naryn region", "into Paris"."""
+        if t.ent_type_ not in ("GPE", "LOC", "FAC"):
+            return False
+        while t.dep_ in ("poss", "compound", "amod") and t.head is not t:
+            t = t.head
+        return t.dep_ == "pobj" and t.head.lower_ in self.lx.m["setting_preps"]
+
     def _subj_gov(self, s: Token, spec: _Spec) -> bool:
         if "GOV" not in spec.labels:
             return False
@@ -1267,6 +1285,8 @@ class _Coder:
                         continue
                 elif (self.vkey(c) or c.lemma_.lower()) not in self.lx.m["protest_purpose"]:
                     continue
+                elif (self.vkey(c) or c.lemma_.lower()) in self.lx.m["protest_demands"]:
+                    continue      # "blocked the road, demanding that ...": the demand is an event of its own
                 for t in head.subtree:
                     self.consumed.add(t.i)
                 hit.clause.append(head)
@@ -1343,10 +1363,13 @@ class _Coder:
         groups: list[list[Token]] = []
         for slot in slots:
             if slot == "obj":
-                if dobj is not None and dobj.i != v.head.i and dobj.lower_ not in ("it", "this", "that", "which"):
+                if dobj is not None and dobj.i != v.head.i and dobj.lower_ not in ("it", "this", "that", "which") \
+                        and not (dobj is not v and self._theme(dobj)):
                     groups.append([dobj])
                 continue
             for h in holders:
+                if slot == "of" and h is dobj and h is not v and self._theme(h):
+                    continue        # "demanded the release of activists": they are released, not asked
                 for p in h.children:
                     if p.dep_ in ("prep", "agent", "prt", "dative") and p.lower_ == slot:
                         objs = [_antecedent(g) for g in p.children if g.dep_ == "pobj" and g.ent_type_ not in ("DATE", "TIME")]
@@ -1524,8 +1547,9 @@ class _Coder:
             tgt = ghit.tgt or tgt
         if against is not None:
             tgt = [against]
-        if not tgt and ghit is not None:
-            tgt = ghit.tgt
+        if not tgt and ghit is not None and not (
+                kind in ("demand", "appeal") and gtok.pos_ == "NOUN" and self._theme(gtok)):
+            tgt = ghit.tgt                    # (but "demanded the release of X": X is not asked)
         if ghit is not None and (ghit.m == "visit" or ghit.c in ("042", "036")):
             hit.place = next((x for x in ghit.tgt if x.ent_type_ in ("GPE", "LOC", "FAC")), None) or \
                 next((x for c in ghit.clause for x in c.subtree if x.dep_ == "dobj" and x.ent_type_ == "GPE"), None)
@@ -1892,6 +1916,10 @@ class _Coder:
             head_obj = next((c for c in hit.trig.head.children if c.dep_ == "dobj"), None)
             if head_obj is not None:
                 hit.tgt = [head_obj]   # "expelled two Belarusian diplomats, accusing them of ...": the diplomats
+        if hit.t in lx.m["routeless_types"]:
+            # "blocked Rustaveli Avenue, demanding ...": the road is where they protest, not whom
+            hit.tgt = [t for t in hit.tgt if not self._route(t)]
+            hit.tgt_alt = [g for g in ([t for t in g if not self._route(t)] for g in hit.tgt_alt) if g]
         tgts: list[Actor] = []
         for group in [hit.tgt] + hit.tgt_alt:
             for t in group:
@@ -1921,7 +1949,8 @@ class _Coder:
                 c.dep_ in ("nsubj", "nsubjpass") for c in hit.trig.children):
             # "met the protesters ... and promised to ...", "phoned the Azerbaijani leader and offered
             # to host ...": the second act is addressed to the first one's object
-            prior = [a for c in head.children if c.dep_ in ("dobj", "dative") for a in self._valid(self.actors(c))]
+            prior = [a for c in head.children if c.dep_ in ("dobj", "dative") and not (
+                hit.t in lx.m["routeless_types"] and self._route(c)) for a in self._valid(self.actors(c))]
             if prior and (not tgts or ({a.country for a in tgts if a.country} <= own and
                                        any(a.country not in own for a in prior))):
                 tgts = prior[:1]
@@ -2061,6 +2090,11 @@ class _Coder:
             if any(a <= tok.idx < b for a, b in src_spans) or self.in_quote(tok.idx) or tok.idx < self.dateline_end \
                     or any(a.lower_ == "according" for a in tok.ancestors):
                 continue          # (the dateline's place is where it was filed; "according to X" is a source)
+            if hit.t in self.lx.m["routeless_types"] and self._route(tok) or \
+                    hit.t in self.lx.m["settingless_types"] and self._where(tok):
+                continue          # "blocked motorways into Paris": where they protest, not whom
+            if any(self._theme(x) for x in [tok, *tok.ancestors][:4] if x.dep_ == "dobj" and x.head.i == v.i):
+                continue          # "demanded the release of two Belarusian journalists": not asked
             acts = self._valid(self.actors(tok))
             if not acts:
                 continue
@@ -2100,14 +2134,21 @@ class _Coder:
         for tok in hit.clause[1:]:
             if tok.pos_ in ("NOUN", "PROPN") and tok not in objs:
                 objs.append(tok)
+        if hit.t in self.lx.m["routeless_types"]:
+            objs = [o for o in objs if not self._route(o)]      # "blocked Rustaveli Avenue": no one's
+        # "the release of two Belarusian journalists": not them, nor their country
+        skip = {x.i for o in objs if self._theme(o) for p in o.children if p.dep_ == "prep" and p.lower_ == "of"
+                for x in p.subtree}
+        objs = [o for o in objs if o.i not in skip]
         for o in objs:
             for t in o.subtree:
-                if t.i == o.i:
+                if t.i == o.i or t.i in skip:
                     continue
                 if t.dep_ == "poss" or (t.dep_ == "pobj" and t.head.lower_ in self.lx.m["implicit_target_preps"]) \
                         or (t.dep_ in ("compound", "amod") and t.ent_type_ in ("GPE", "NORP", "ORG")):
                     cands.append(t)
-        cands.extend(self._places(v, objs[0] if objs else None))
+        if hit.t not in self.lx.m["settingless_types"]:
+            cands.extend(self._places(v, objs[0] if objs else None))
         # "lifted its duties on South Korean steel": the goods' country, on the verb's own phrase
         for p in kids:
             if p.dep_ == "prep" and p.lower_ in ("on", "against"):
@@ -2140,8 +2181,11 @@ class _Coder:
             # "freed 16 political prisoners", "accepted protesters' demand", "suspended the licences of
             # two private channels": a group at home
             for o in objs[:1]:
+                if self._theme(o):
+                    break             # "demanded the release of X": neither the release nor X is asked
                 for t in [o] + [c for c in o.children if c.dep_ == "poss"] + [
-                        g for c in o.children if c.dep_ == "prep" and c.lower_ == "of" for g in c.children if g.dep_ == "pobj"]:
+                        g for c in o.children if c.dep_ == "prep" and c.lower_ == "of"
+                        for g in c.children if g.dep_ == "pobj"]:
                     if not _pronoun(t, self.lx):
                         found = self.resolve(t)
                         if found:
@@ -2171,6 +2215,11 @@ class _Coder:
     def _clause_country(self, hit: _Hit) -> str | None:
         dobj = next((c for c in hit.trig.children if c.dep_ in ("dobj", "nsubjpass")), None)
         places = self._places(hit.trig, dobj, extra=("outside", "across", "throughout"))
+        if not places and hit.trig.dep_ in ("advcl", "conj", "xcomp") and hit.trig.head.pos_ == "VERB":
+            # "gathered outside the embassy in Bishkek, demanding ...": where the governing act happens
+            head = hit.trig.head
+            places = self._places(head, next((c for c in head.children if c.dep_ in ("dobj", "nsubjpass")), None),
+                                  extra=("outside", "across", "throughout"))
         places += [g for t in places for p in t.children if p.dep_ == "prep" and p.lower_ in ("in", "at")
                    for g in p.children if g.dep_ == "pobj"]
         for t in places:
