@@ -174,6 +174,8 @@ def test_the_title_refers_to_the_titled_person_before_a_counterpart(nlp):
      "World Food Programme"),
     ("The World Food Programme and a local firm, Abay Logistics, delivered food, the company said.", "the company",
      "Abay Logistics"),     # a company word does not reach back to the intergovernmental body
+    ("Kazakhstan's Foreign Ministry summoned the Russian ambassador. The ministry said the remarks were "
+     "unacceptable.", "The ministry", "Foreign Ministry"),
 ])
 def test_a_definite_noun_refers_back_to_an_intergovernmental_body(nlp, text, words, name):
     _, ents = resolve(nlp, text)

@@ -709,3 +709,20 @@ def test_approving_a_disbursement_to_a_country_is_aid(nlp):
     _, evs = code(nlp, "The International Monetary Fund's board approved the disbursement of $370 million "
                        "to Ghana on Friday.")
     assert countries(only(evs, "AID")) == ("IGO:IMF", "GHA")
+
+
+def test_ships_carrying_food_are_aid_and_warships_a_deployment(nlp):
+    _, evs = code(nlp, "Mexico sent two navy ships carrying 1,800 tonnes of food and medicine to Cuba on Sunday.")
+    assert (only(evs, "AID").cameo, countries(only(evs, "AID"))) == ("073", ("MEX", "CUB"))
+    _, evs = code(nlp, "Russia sent two warships and 3,000 troops to Syria on Sunday.")
+    assert not [e for e in evs if e.plover == "AID"]
+
+
+def test_talks_planned_by_their_date_alone_are_an_intent(nlp):
+    _, evs = code(nlp, "Oman will host a second round of indirect talks between Washington and Tehran in Muscat "
+                       "tomorrow.", published="2026-04-25")
+    talks = [e for e in evs if countries(e) == ("USA", "IRN")]
+    assert [(e.plover, e.status) for e in talks] == [("AGREE", "planned")]
+    _, evs = code(nlp, "Peru and Indonesia signed a trade agreement on Tuesday that will remove tariffs.",
+                  published="2026-09-03")
+    assert only(evs, "SUPPORT").cameo == "057"     # a past act stays what it was

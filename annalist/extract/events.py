@@ -994,6 +994,15 @@ class _Coder:
             return _complement_of(v) is not None or any(c.dep_ == "ccomp" for c in kids) or any(
                 c.dep_ == "prep" and c.lower_ == "for" for c in asked_for) or (dobj is not None and dobj.lemma_.lower() in (
                     "help", "aid", "assistance", "support", "release", "extradition"))
+        if need == "carrying_aid":  # "sent two navy ships carrying 1,800 tonnes of food to Cuba"
+            if dobj is None:
+                return False
+            loads = [g for c in dobj.children if c.dep_ in ("acl", "relcl") and c.lemma_.lower() in ("carry", "bring", "load")
+                     for g in c.children if g.dep_ in ("dobj", "prep")]
+            loads += [g for x in loads if x.dep_ == "prep" for g in x.children if g.dep_ == "pobj"]
+            loads += [g for x in loads for p in x.children if p.dep_ == "prep" and p.lower_ == "of"
+                      for g in p.children if g.dep_ == "pobj"]
+            return any(any(q.t == "AID" for q in self.lx.nouns.get(x.lemma_.lower(), ())) for x in loads)
         if need == "repression":   # "used tear gas / water cannon / force to disperse ..."
             return dobj is not None and not any(t.lemma_.lower() in ("chemical", "nerve", "mustard", "sarin", "chlorine")
                                                 for t in dobj.subtree)
@@ -2049,6 +2058,11 @@ class _Coder:
                 self.background_used = mention
         elif hit.planned or by_date == "planned":
             status = "planned"
+            if not hit.planned and hit.t in lx.cooperative and hit.t != "AGREE" and lx.future_as_intent \
+                    and not hit.negated and hit.trig.tag_ not in ("VBD", "VBN"):
+                # "talks between Washington and Tehran in Muscat tomorrow": planned by its date alone,
+                # and a planned cooperative act is an intent (AGREE), as with "will meet"
+                hit.t, hit.c, hit.m = "AGREE", lx.derive_code("intent", hit.c) or "030", None
         loc = self.where(hit, status)
         evidence = self.evidence(sent, hit.trig)
         trigger = " ".join(w.text for w in sorted({w.i: w for w in hit.words}.values(), key=lambda w: w.i))
