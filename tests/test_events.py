@@ -726,3 +726,22 @@ def test_talks_planned_by_their_date_alone_are_an_intent(nlp):
     _, evs = code(nlp, "Peru and Indonesia signed a trade agreement on Tuesday that will remove tariffs.",
                   published="2026-09-03")
     assert only(evs, "SUPPORT").cameo == "057"     # a past act stays what it was
+
+
+def test_raising_concerns_in_a_call_accuses_the_partner_not_the_subject_matter(nlp):
+    _, evs = code(nlp, "New Zealand Foreign Minister Hemi Walker spoke by phone with Chinese Foreign Minister "
+                       "Zhao Lihong on Friday and raised concerns about a Chinese research vessel.")
+    ev = only(evs, "ACCUSE")
+    assert ev.source.country == "NZL" and ev.target is not None and ev.target.country == "CHN"
+
+
+def test_a_particle_tagged_as_an_adverb_still_counts(nlp):
+    # "pulling troops back": "back" parsed as an adverb, not a particle
+    _, evs = code(nlp, "Kyrgyzstan has begun pulling troops back from three disputed sections of the border.")
+    assert only(evs, "RETREAT").cameo == "0874"
+
+
+def test_a_currency_code_parsed_as_an_object_does_not_hide_the_agreement(nlp):
+    _, evs = code(nlp, "The Kuwait Fund for Arab Economic Development signed a KWD 15 million ($49 million) "
+                       "loan agreement with Lebanon on Tuesday.")
+    assert countries(only(evs, "SUPPORT")) == ("KWT", "LBN")

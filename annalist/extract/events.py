@@ -73,6 +73,8 @@ _SPORTS_VERBS = frozenset({"meet", "beat", "defeat", "attack", "fight", "battle"
 _IDENTITY_PREPS = frozenset({"of", "from", "in", "at", "between", "with", "for", "representing", "inside", "within",
                              "under", "to", "across", "throughout", "around", "near", "along", "outside"})
 _TEMPORAL_PREPS = frozenset({"during", "at", "after", "before", "following", "since", "in", "on", "amid", "ahead"})
+# particles the parser sometimes tags as adverbs ("pulling troops back from")
+_PARTICLE_ADVS = frozenset({"back", "out", "off", "down", "up", "over", "away"})
 _COMPLEMENT_KINDS = frozenset({"intent", "threat", "reject", "demand", "appeal", "invite", "accuse", "plan"})
 _ACTOR_LABELS = ("GPE", "NORP", "ORG", "PERSON")
 
@@ -821,9 +823,16 @@ class _Coder:
     def match(self, v: Token, pat: _Pat):
         """A hit, None (matched a blocking pattern: no event), or False (no match)."""
         kids = list(v.children)
-        prts = {c.lower_ for c in kids if c.dep_ == "prt"}
+        prts = {c.lower_ for c in kids if c.dep_ == "prt" or (c.dep_ == "advmod" and c.lower_ in _PARTICLE_ADVS)}
         passive = any(c.dep_ in ("nsubjpass", "auxpass") for c in kids)
-        dobj = next((c for c in kids if c.dep_ == "dobj"), None)
+        dobjs = [c for c in kids if c.dep_ == "dobj"]
+        # "signed a KWD 15 million ($49 million) loan agreement": the parser makes the currency code a
+        # second object; the noun is the one after it
+        dobj = dobjs[0] if dobjs else None
+        if len(dobjs) > 1 and dobj.text.isupper():
+            dobj = next((c for c in dobjs if c.pos_ == "NOUN"), dobj)
+        if dobj is not None and dobj.lower_ in ("that", "which") and v.dep_ == "relcl":
+            dobj = _antecedent(dobj)    # "a memorandum that Ethiopia signed"
         if dobj is None and passive:
             dobj = next((c for c in kids if c.dep_ == "nsubjpass"), None)
         if dobj is not None:
