@@ -745,3 +745,24 @@ def test_a_currency_code_parsed_as_an_object_does_not_hide_the_agreement(nlp):
     _, evs = code(nlp, "The Kuwait Fund for Arab Economic Development signed a KWD 15 million ($49 million) "
                        "loan agreement with Lebanon on Tuesday.")
     assert countries(only(evs, "SUPPORT")) == ("KWT", "LBN")
+
+
+@pytest.mark.parametrize("text, asker, asked", [
+    ("Mexico rejected on Thursday a US request to station American customs officers at border crossings.",
+     "USA", "MEX"),
+    ("Malaysian immigration authorities deported 132 Myanmar nationals on Wednesday, despite appeals by the UN "
+     "refugee agency to halt the removals.", "IGO:UNHCR", "MYS"),
+    ("Iran has turned down a request by the International Atomic Energy Agency to reinstall cameras.",
+     "IGO:IAEA", "IRN"),
+])
+def test_a_request_answered_now_is_a_background_request(nlp, text, asker, asked):
+    _, evs = code(nlp, text)
+    req = only(evs, "REQUEST")
+    assert (req.status, countries(req)) == ("background", (asker, asked))
+
+
+def test_a_phone_call_or_a_request_no_one_answers_is_no_background_request(nlp):
+    _, evs = code(nlp, "Mexico rejected on Thursday a phone call from the US ambassador.")
+    assert not [e for e in evs if e.plover == "REQUEST"]
+    _, evs = code(nlp, "The ministry published a request for proposals on Monday.")
+    assert not [e for e in evs if e.plover == "REQUEST" and e.status == "background"]

@@ -669,8 +669,8 @@ class _Coder:
             if hit is not None:
                 hits.append(hit)
         for tok in nouns:
-            if tok.i in self.consumed or self.in_quote(tok.idx):
-                continue
+            if self.in_quote(tok.idx) or tok.i in self.consumed and tok.lemma_.lower() not in self.lx.m["request_nouns"]:
+                continue          # (the request a refusal answers is an event of its own)
             hit = self.code_nominal(tok)
             if hit is not None:
                 hits.append(hit)
@@ -1726,8 +1726,42 @@ class _Coder:
                 src = [body]
         return src, tgt
 
+    def _answered_request(self, n: Token) -> _Hit | None:
+        """"Astana turned down a Russian request to ...", "despite appeals by the UN refugee agency",
+        "accepted its demand": a request made earlier, answered now, is a background REQUEST from the
+        one who asked to the one who answers."""
+        lx = self.lx
+        kids = list(n.children)
+        if any(c.dep_ in ("compound", "amod") and c.lower_ in lx.m["call_modifiers"] for c in kids):
+            return None           # "a phone call"
+        asker = next((c for c in kids if c.dep_ == "poss"), None) or next(
+            (g for c in kids if c.dep_ in ("prep", "agent") and c.lower_ in ("by", "from", "of") for g in c.children
+             if g.dep_ == "pobj" and (g.ent_type_ in _ACTOR_LABELS or self.agentive(g))), None) or next(
+            (c for c in kids if c.dep_ in ("amod", "compound") and c.ent_type_ in ("NORP", "GPE", "ORG")), None)
+        if asker is None:
+            return None
+        gov, asked = n.head, None
+        if n.dep_ in ("dobj", "nsubjpass") and gov.pos_ == "VERB" and self.vkey(gov) in lx.m["answer_verbs"]:
+            asked = _subject(gov, lx)
+        elif n.dep_ == "pobj" and gov.lower_ in lx.m["answer_preps"]:
+            # "despite appeals by ...", "The Government of Rwanda, at the request of ...,"
+            asked = _subject(gov.head, lx) if gov.head.pos_ in ("VERB", "AUX") else gov.head
+        if gov.lower_ == "of" and gov.head.lemma_.lower() in lx.m["request_nouns"]:
+            return None
+        if asked is None and not (n.dep_ == "pobj" and gov.lower_ in lx.m["answer_preps"]):
+            return None
+        code = "100" if n.lemma_.lower() == "demand" else "020"
+        hit = _Hit(n, [n], "REQUEST", code, lx.mode_of(code), 0.5, src=[asker], tgt=[asked] if asked is not None else [],
+                   clause=[n], nominal=True)
+        hit.past = True
+        return hit
+
     def code_nominal(self, n: Token) -> _Hit | None:
         lx = self.lx
+        if n.lemma_.lower() in lx.m["request_nouns"]:
+            hit = self._answered_request(n)
+            if hit is not None or n.i in self.consumed:
+                return hit
         p = self.noun_pat(n)
         if p is None or not p.nominal or n.dep_ in ("compound", "amod", "nmod", "poss"):
             return None
