@@ -182,6 +182,14 @@ def test_a_definite_noun_refers_back_to_an_intergovernmental_body(nlp, text, wor
     assert [a.name for a in phrase(text, ents, words)] == [name]
 
 
+def test_an_honorific_is_no_part_of_a_name_key(nlp):
+    text = ("The Foreign Minister of the Republic of Maldives, Ms. Aminath Zahir, visited New Delhi. "
+            "Ms. Zahir thanked India. Ms. Jones of the UN said nothing.")
+    _, ents = resolve(nlp, text)
+    assert [a.name for a in phrase(text, ents, "Ms. Zahir")] == ["Ms. Aminath Zahir"]
+    assert [a.name for a in phrase(text, ents, "Ms. Jones")] == ["Ms. Jones"]
+
+
 def test_igo_official(nlp):
     text = "UN Secretary-General Maria Lindqvist visited Kabul."
     _, ents = resolve(nlp, text)

@@ -766,3 +766,9 @@ def test_a_phone_call_or_a_request_no_one_answers_is_no_background_request(nlp):
     assert not [e for e in evs if e.plover == "REQUEST"]
     _, evs = code(nlp, "The ministry published a request for proposals on Monday.")
     assert not [e for e in evs if e.plover == "REQUEST" and e.status == "background"]
+
+
+def test_two_parties_pulling_troops_back_is_one_record_of_the_pair(nlp):
+    _, evs = code(nlp, "Kyrgyzstan and Tajikistan have begun pulling troops back from three disputed sections of "
+                       "their border, Kyrgyz border service spokesman Nurlan Abdyrakhmanov said on Monday.")
+    assert [countries(e) for e in evs if e.plover == "RETREAT"] == [("KGZ", "TJK")]

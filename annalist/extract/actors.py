@@ -155,6 +155,7 @@ class _KB:
     person_verbs: frozenset[str]
     org_nouns: frozenset[str]
     igo_nouns: frozenset[str]
+    honorifics: frozenset[str]
     definite_anaphors: frozenset[str]
     facility_nouns: frozenset[str]
     place_nouns: frozenset[str]
@@ -236,7 +237,7 @@ def _kb() -> _KB:
         role_rank={r: i for i, r in enumerate(act["role_priority"])},
         particles=frozenset(act["name_particles"]), based_words=frozenset(act["based_words"]), collectives=act["collectives"],
         ethnic=frozenset(act["ethnic_markers"]), person_verbs=frozenset(act["person_verbs"]),
-        org_nouns=frozenset(act["organisation_nouns"]), igo_nouns=frozenset(act["igo_nouns"]),
+        org_nouns=frozenset(act["organisation_nouns"]), igo_nouns=frozenset(act["igo_nouns"]), honorifics=frozenset(act["honorifics"]),
         definite_anaphors=frozenset(act["definite_anaphors"]),
         facility_nouns=frozenset(act["facility_nouns"]),
         place_nouns=frozenset(act["place_nouns"]), capitals=capitals, people=people,
@@ -1507,7 +1508,7 @@ class _Resolver:
     def _person_key(self, m: _M) -> tuple[str, ...]:
         s, e_ = m.name_span or (m.start, m.end)
         toks = tuple(_norm(w) for w in self.words[s:e_] if w not in ("-", "–", "."))
-        return tuple(t for t in toks if t not in self.kb.particles) or toks
+        return tuple(t for t in toks if t not in self.kb.particles and t.rstrip(".") not in self.kb.honorifics) or toks
 
     def _known_person(self, m: _M) -> int | None:
         toks = self._person_key(m)

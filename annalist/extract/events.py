@@ -915,6 +915,12 @@ class _Coder:
         return [g for h in holders for p in h.children if p.dep_ == "prep" and p.lower_ in ("in", "at", "near", "into", *extra)
                 for g in p.children if g.dep_ == "pobj"]
 
+    def _speaker_of_report(self, tok: Token) -> bool:
+        t = tok
+        while t.dep_ in ("compound", "appos", "conj") and t.head.i != t.i:
+            t = t.head
+        return t.dep_ == "nsubj" and t.head.lemma_.lower() in self.lx.m["speech_verbs"]
+
     def _theme(self, n: Token) -> bool:
         """"the release of activists": a noun whose of-phrase is what is acted on (not "their release",
         where the possessor stands for the ones held)."""
@@ -2147,6 +2153,8 @@ class _Coder:
             if any(a <= tok.idx < b for a, b in src_spans) or self.in_quote(tok.idx) or tok.idx < self.dateline_end \
                     or any(a.lower_ == "according" for a in tok.ancestors):
                 continue          # (the dateline's place is where it was filed; "according to X" is a source)
+            if self._speaker_of_report(tok):
+                continue          # "..., spokesman X said": who reports it, not whom it is done to
             if hit.t in self.lx.m["routeless_types"] and self._route(tok) or \
                     hit.t in self.lx.m["settingless_types"] and self._where(tok):
                 continue          # "blocked motorways into Paris": where they protest, not whom
@@ -2238,8 +2246,8 @@ class _Coder:
             # "freed 16 political prisoners", "accepted protesters' demand", "suspended the licences of
             # two private channels": a group at home
             for o in objs[:1]:
-                if self._theme(o):
-                    break             # "demanded the release of X": neither the release nor X is asked
+                if self._theme(o) or hit.t == "RETREAT" and self.in_class(o, _Spec(labels=frozenset({"TROOPS"}))):
+                    break             # "demanded the release of X", "pulled troops back": no one acted on
                 for t in [o] + [c for c in o.children if c.dep_ == "poss"] + [
                         g for c in o.children if c.dep_ == "prep" and c.lower_ == "of"
                         for g in c.children if g.dep_ == "pobj"]:
