@@ -690,6 +690,7 @@ def test_a_protest_with_a_demand_is_two_events_and_the_road_is_no_target(nlp, te
     protest, request = only(evs, "PROTEST"), only(evs, "REQUEST")
     assert protest.target is None
     assert protest.source.name == request.source.name
+    assert protest.confidence > request.confidence      # the protest is the main event
 
 
 def test_the_one_whose_release_is_demanded_is_not_asked(nlp):

@@ -290,6 +290,7 @@ class _Coder:
         self.quotes = [q for q in _quote_spans(doc.text) if not _quoted_fragment(doc.text, q[0], self._speech_forms())]
         self.quote_starts = [q[0] for q in self.quotes]
         self.consumed: set[int] = set()
+        self.protest_demands: set[int] = set()   # "blocked the road, demanding ...": the demand's verb
         self.actor_cache: dict[tuple[int, int], list[Actor]] = {}
         self.has_phrase_api = hasattr(ents, "actors_for_phrase")
         self.vkeys: dict[int, str | None] = {}
@@ -1310,6 +1311,7 @@ class _Coder:
                 elif (self.vkey(c) or c.lemma_.lower()) not in self.lx.m["protest_purpose"]:
                     continue
                 elif (self.vkey(c) or c.lemma_.lower()) in self.lx.m["protest_demands"]:
+                    self.protest_demands.add(c.i)
                     continue      # "blocked the road, demanding that ...": the demand is an event of its own
                 for t in head.subtree:
                     self.consumed.add(t.i)
@@ -2118,6 +2120,8 @@ class _Coder:
         base = conf * (0.8 if hit.nominal else 1.0) * (0.9 if status == "planned" else 1.0)
         if _in_relative(hit.trig) or (hit.trig.dep_ in ("advcl", "conj") and hit.trig.tag_ == "VBG"):
             base *= 0.85      # a relative or participial clause reports a secondary event
+        if hit.trig.i in self.protest_demands:
+            base *= 0.7       # the protest is the main event, its demand beside it
         mode = hit.m if (hit.m and lx.plover_of(hit.c) in (hit.t, None)) or hit.m in ("visit", "host", "phone", "resign") else None
         if mode is None and lx.plover_of(hit.c) == hit.t:
             mode = lx.mode_of(hit.c)      # the code's PLOVER mode: 073 humanitarian, 0841 release
