@@ -388,3 +388,18 @@ def test_a_currency_word_without_a_country_in_its_sentence_takes_the_documents()
 ])
 def test_a_count_names_the_act_done_to_it(text, written, what):
     assert one(text, written).what == what
+
+
+def test_up_a_percentage_after_a_figure_is_that_figures_change():
+    text = "Gas deliveries averaged 118 mln cubic metres a day in the first quarter, up 6 percent year on year."
+    assert one(text, "6 percent").what == "gas deliveries growth"
+
+
+@pytest.mark.parametrize("text, written, value, unit", [
+    ("Fiji's tourism earnings hit a record FJ$2.6 billion in 2025.", "FJ$2.6 billion", 2.6e9, "FJD"),
+    ("Tonga asked China to forgive part of its 240 million pa'anga debt.", "240 million pa'anga", 2.4e8, "TOP"),
+    ("The company will build a 10-gigawatt-hour cell factory.", "10-gigawatt-hour", 10, "gigawatt-hours"),
+])
+def test_pacific_currencies_and_energy_units(text, written, value, unit):
+    a = one(text, written)
+    assert (a.value, a.unit) == (pytest.approx(value), unit)

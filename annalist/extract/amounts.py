@@ -792,6 +792,12 @@ def _changes_of_earlier(c: _Ctx, group: list[_Cand], whats: list[str | None]) ->
             nxt = c.token_at(cand.end + 1) if cand.end + 1 < len(c.text) else None
             if nxt is not None and nxt.lower_ in ("more", "less", "higher", "lower"):
                 change = _CHANGE[nxt.lower_]
+        if change is None and k > 0:
+            # "averaged 118 mln cubic metres a day, up 6 percent year on year": the change of that figure
+            at = cand.qual_start if cand.qual_start >= 0 else cand.start
+            prev = c.token_at(at - 1) if at > 0 else None
+            if prev is not None and prev.lower_ in ("up", "down") and c.text[max(0, prev.idx - 2):prev.idx].strip() in (",", ""):
+                change = _CHANGE[prev.lower_]
         earlier = next((whats[j] for j in range(k - 1, -1, -1) if group[j].kind != "percent" and whats[j]), None)
         if change and earlier:
             out[k] = f"{earlier} {change}"
