@@ -441,3 +441,16 @@ def test_and_between_speakers_still_joins_them():
     found = [q for q in quotes("Trade between the two countries rose by a fifth last year, Kazakhstan and "
                                "China said.") if not q.direct]
     assert len(found) == 1 and found[0].text.startswith("Trade between")
+
+
+def test_a_quoted_fragment_the_parser_cuts_off_stays_inside_the_reported_clause():
+    found = quotes("Hungarian Foreign Minister Ákos Vass told state radio that Budapest would «not be "
+                   "blackmailed» over the rule of law.")
+    assert [(q.direct, q.text) for q in found] == [(False, "Budapest would «not be blackmailed» over the rule of law")]
+
+
+def test_a_speaker_in_apposition_after_a_preposition_speaks_for_the_verb_after_it():
+    found = [q for q in quotes("Guyana asked the UN Security Council on Friday to convene an emergency session after "
+                               "Venezuela's defence minister, General Rafael Quintero, warned that his forces would "
+                               "not allow drilling.") if not q.direct]
+    assert [speaker(q) for q in found] == ["Rafael Quintero"]

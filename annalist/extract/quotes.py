@@ -263,6 +263,9 @@ def _subject(v):
                 if last is not None and k < len(v.doc) and v.doc[k].text == ",":
                     return _source_of(last)
         return None
+    near = _apposition_before(v)
+    if near is not None:
+        return near
     tok = v
     for _ in range(4):
         if tok.pos_ in ("VERB", "AUX"):
@@ -288,6 +291,19 @@ def _subject(v):
     if prev is not None and prev.text == ",":
         return _phrase_after_mark(v)
     return None
+
+
+def _apposition_before(v):
+    """"... after Venezuela's defence minister, General Rafael Quintero, warned that ...": the
+    parser joins "warned" to the main verb and hangs the speaker on "after"; a verb without a
+    subject of its own right after ", NAME," speaks through that name."""
+    if any(c.dep_ in _SUBJ for c in v.children) or v.i < 3:
+        return None
+    doc = v.doc
+    comma, name = doc[v.i - 1], doc[v.i - 2]
+    if comma.text != "," or name.dep_ != "appos" or name.ent_type_ != "PERSON" or name.head.i >= name.i:
+        return None
+    return name if v.dep_ in ("conj", "advcl") and v.head.i < name.head.i else None
 
 
 def _phrase_after_mark(v):
@@ -743,6 +759,15 @@ def _clause_by_parse(t: _Text, v) -> tuple[int, int] | None:
         hi -= 1
     if hi - lo < 2:
         return None
+    # "told state radio that Budapest would «not be blackmailed» over the rule of law": the parser
+    # hangs the closing mark and what follows on the verb; the clause runs to the sentence's end
+    _lo, unit_hi = _unit(t, v)
+    if hi + 1 < unit_hi and doc[hi + 1].text in _ALL_MARKS and t.in_quote(doc[hi].idx):
+        end = unit_hi - 1
+        while end > hi and doc[end].is_punct and doc[end].text not in _ALL_MARKS:
+            end -= 1
+        if all(x.head.i == v.i or v.i < x.head.i <= end and x.head.i > hi for x in doc[hi + 1:end + 1]):
+            hi = end
     return doc[lo].idx, doc[hi].idx + len(doc[hi])
 
 
