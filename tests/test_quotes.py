@@ -454,3 +454,19 @@ def test_a_speaker_in_apposition_after_a_preposition_speaks_for_the_verb_after_i
                                "Venezuela's defence minister, General Rafael Quintero, warned that his forces would "
                                "not allow drilling.") if not q.direct]
     assert [speaker(q) for q in found] == ["Rafael Quintero"]
+
+
+def test_a_name_before_said_is_the_speaker_when_the_parser_picks_a_noun_of_the_clause():
+    text = ("KYIV, March 9 — The European Commission disbursed €4.2 billion to Ukraine on Monday, the latest "
+            "tranche of its Ukraine Facility, Ukrainian Finance Minister Serhiy Bondar said.\n\n"
+            "Bondar thanked EU member states for their \"steady and predictable\" support.")
+    found = [q for q in quotes(text) if not q.direct]
+    assert [speaker(q) for q in found] == ["Serhiy Bondar"]
+    assert found[0].text.startswith("The European Commission")
+
+
+def test_a_name_the_recogniser_takes_for_an_organisation_still_pairs_with_its_title():
+    found = [q for q in quotes("Tajikistan's media regulator blocked access to the news site Pamir Post on Friday after "
+                               "it published a report into mining-sector wages, the outlet's editor, Malika Yusupova, "
+                               "said.") if not q.direct]
+    assert [speaker(q) for q in found] == ["Malika Yusupova"]

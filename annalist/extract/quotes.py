@@ -277,7 +277,8 @@ def _subject(v):
                             continue
                     if c.lower_ in ("which", "who", "that") and tok.dep_ == "relcl":
                         return _source_of(tok.head)   # "chipmaker X, which said it would build ...": X
-                    return _source_of(c)
+                    named = _name_before(v) if tok is v and c.i < v.i - 1 else None
+                    return named if named is not None and named.i > c.i else _source_of(c)
             if tok is v and v.lemma_ not in _ADDRESSEE_VERBS:
                 for c in tok.rights:   # "said Tokayev" parsed as an object (not "asked Beijing to ...": the addressee)
                     if c.dep_ in ("dobj", "attr", "npadvmod") and c.pos_ == "PROPN" and c.i - tok.i <= 4:
@@ -291,6 +292,19 @@ def _subject(v):
     if prev is not None and prev.text == ",":
         return _phrase_after_mark(v)
     return None
+
+
+def _name_before(v):
+    """"CLAUSE, the latest tranche of X, Ukrainian Finance Minister Serhiy Bondar said": a person's
+    name (with its title) right before the verb, after a comma, is the speaker even when the parser
+    takes a noun of the clause for the subject."""
+    doc, k = v.doc, v.i - 1
+    while k >= 0 and v.i - k <= 6 and doc[k].pos_ == "PROPN":
+        k -= 1
+    run = doc[k + 1:v.i]
+    if not len(run) or k < 0 or doc[k].text != "," or not any(t.ent_type_ == "PERSON" for t in run):
+        return None
+    return run[-1]
 
 
 def _apposition_before(v):
@@ -687,7 +701,7 @@ def _trailing_apposition(t: _Text, v):
         end = k
     if any(tok.pos_ not in ("DET", "ADJ", "NOUN", "PROPN", "PART", "ADP") for g in groups for tok in g):
         return None
-    names = [g for g in groups if all(tok.pos_ == "PROPN" for tok in g) and g[-1].ent_type_ == "PERSON"]
+    names = [g for g in groups if all(tok.pos_ == "PROPN" for tok in g) and g[-1].ent_type_ in ("PERSON", "ORG", "")]
     titles = [g for g in groups if g not in names and any(tok.pos_ == "NOUN" for tok in g)]
     if len(names) != 1 or len(titles) != 1:
         return None
