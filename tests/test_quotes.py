@@ -470,3 +470,9 @@ def test_a_name_the_recogniser_takes_for_an_organisation_still_pairs_with_its_ti
                                "it published a report into mining-sector wages, the outlet's editor, Malika Yusupova, "
                                "said.") if not q.direct]
     assert [speaker(q) for q in found] == ["Malika Yusupova"]
+
+
+def test_according_to_the_statement_is_whoever_issued_it():
+    text = ("The Asian Development Bank approved a $310 million loan to Uzbekistan on Thursday, the bank said in a "
+            "statement.\n\nThe financing will rebuild 1,200 kilometres of canals, according to the statement.")
+    assert [speaker(q) for q in quotes(text)] == ["Asian Development Bank", "Asian Development Bank"]

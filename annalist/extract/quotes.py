@@ -42,7 +42,7 @@ from __future__ import annotations
 
 import bisect
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from ..clean.dateline import CAPS
 from ..knowledge import load
@@ -594,10 +594,19 @@ def find_quotes(doc: Document, sp, ents: DocEntities) -> list[Quote]:
     found.sort(key=lambda x: x[0])
 
     out: dict[str, Quote] = {}
+    last: tuple[int, Actor] | None = None      # (paragraph, speaker) of the latest quote with a speaker
     for _pos, item in found:
         q = _build(doc, t, speakers, item)
-        if q is not None and q.id not in out:
-            out[q.id] = q
+        if q is None or q.id in out:
+            continue
+        para = t.para_of(q.start)
+        if q.speaker is not None and q.speaker.entity_id is None and q.speaker.name.lower() in _SOURCE_NOUNS:
+            # "the bank said in a statement. ... according to the statement": the bank
+            if last is not None and para - last[0] <= _CARRY_PARAS:
+                q = replace(q, speaker=last[1])
+        elif q.speaker is not None:
+            last = (para, q.speaker)
+        out[q.id] = q
     return list(out.values())
 
 
