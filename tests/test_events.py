@@ -773,3 +773,9 @@ def test_two_parties_pulling_troops_back_is_one_record_of_the_pair(nlp):
     _, evs = code(nlp, "Kyrgyzstan and Tajikistan have begun pulling troops back from three disputed sections of "
                        "their border, Kyrgyz border service spokesman Nurlan Abdyrakhmanov said on Monday.")
     assert [countries(e) for e in evs if e.plover == "RETREAT"] == [("KGZ", "TJK")]
+
+
+def test_a_crowd_word_the_recogniser_takes_for_an_organisation_takes_the_datelines_country(nlp):
+    # after a dateline, "Farmers" opens a sentence and is tagged as an organisation
+    _, evs = code(nlp, "PARIS — Farmers blocked eight motorways on Wednesday, demanding higher prices.", dateline="PARIS")
+    assert only(evs, "PROTEST").source.country == "FRA"

@@ -2265,10 +2265,14 @@ class _Coder:
         """Unnamed groups with no country ('protesters', 'about 5,000 people', 'political prisoners')
         take the country where they act: a place of the clause, else the dateline; a group acted on
         at home (detained, freed, censored) that of the authority acting on it."""
+        crowd = self.lx.classes["PROTESTERS"]
+
         def fill(actors: list[Actor], fallback: str | None) -> list[Actor]:
             out = []
             for a in actors:
-                if a.country is None and a.entity_id is None:
+                # ("Farmers" at the start of a sentence, taken by the recogniser for an organisation)
+                group = a.entity_id is None or (" " not in a.name and a.name.lower().rstrip("s") in crowd)
+                if a.country is None and group:
                     c = self._clause_country(hit) or fallback
                     if c is not None:
                         a = replace(a, country=c)
