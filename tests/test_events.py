@@ -779,3 +779,15 @@ def test_a_crowd_word_the_recogniser_takes_for_an_organisation_takes_the_datelin
     # after a dateline, "Farmers" opens a sentence and is tagged as an organisation
     _, evs = code(nlp, "PARIS — Farmers blocked eight motorways on Wednesday, demanding higher prices.", dateline="PARIS")
     assert only(evs, "PROTEST").source.country == "FRA"
+
+
+def test_tear_gas_used_to_push_people_back_targets_them(nlp):
+    _, evs = code(nlp, "Riot police used water cannon and pepper spray to push protesters back from the parliament "
+                       "building.")
+    assert only(evs, "COERCE").target.name == "protesters"
+
+
+def test_a_disengagement_by_two_armies_is_one_record_of_the_pair(nlp):
+    _, evs = code(nlp, "Indian and Chinese troops completed disengagement at two friction points in eastern Ladakh on "
+                       "Wednesday.")
+    assert [countries(e) for e in evs if e.plover == "RETREAT"] == [("IND", "CHN")]

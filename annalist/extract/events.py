@@ -1388,6 +1388,12 @@ class _Coder:
             holders.append(dobj)
         groups: list[list[Token]] = []
         for slot in slots:
+            if slot == "purpose":       # "used water cannon to push protesters back": whom it was used on
+                objs = [g for c in v.children if c.dep_ in ("xcomp", "advcl") and _infinitive(c)
+                        for g in c.children if g.dep_ == "dobj"]
+                if objs and objs not in groups:
+                    groups.append(objs)
+                continue
             if slot == "obj":
                 if dobj is not None and dobj.i != v.head.i and dobj.lower_ not in ("it", "this", "that", "which") \
                         and not (dobj is not v and self._theme(dobj)):
@@ -2064,7 +2070,8 @@ class _Coder:
             if pair:
                 srcs, tgts = [pair[0]], [pair[1]]
                 conf *= 0.6
-        reciprocal = hit.sym or hit.trig.lemma_.lower() in lx.m["reciprocal_verbs"]
+        # ("completed disengagement": the act may be the light verb's noun)
+        reciprocal = hit.sym or any(w.lemma_.lower() in lx.m["reciprocal_verbs"] for w in hit.words)
         if srcs and not tgts and not hit.nominal and not (reciprocal and len(_distinct(srcs)) >= 2):
             # "X and Y signed an agreement in Luxembourg": the partner, not a place of the act
             tgts = self._implicit_target(hit, srcs)
