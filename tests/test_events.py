@@ -791,3 +791,17 @@ def test_a_disengagement_by_two_armies_is_one_record_of_the_pair(nlp):
     _, evs = code(nlp, "Indian and Chinese troops completed disengagement at two friction points in eastern Ladakh on "
                        "Wednesday.")
     assert [countries(e) for e in evs if e.plover == "RETREAT"] == [("IND", "CHN")]
+
+
+def test_letting_tourists_in_without_visas_eases_restrictions(nlp):
+    _, evs = code(nlp, "Kyrgyzstan let Chinese tourists enter without visas from Monday.")
+    assert (only(evs, "CONCEDE").cameo, countries(only(evs, "CONCEDE"))) == ("081", ("KGZ", "CHN"))
+    _, evs = code(nlp, "The government let the deadline pass.")
+    assert not [e for e in evs if e.plover == "CONCEDE"]
+
+
+def test_walking_off_the_job_is_a_strike_and_reinforcements_are_troops(nlp):
+    _, evs = code(nlp, "Hundreds of miners walked off the job on Monday over unpaid wages.")
+    assert only(evs, "PROTEST").cameo.startswith("143")
+    _, evs = code(nlp, "Russia sent reinforcements to the Afghan border on Monday.")
+    assert only(evs, "MOBILIZE").cameo == "154"

@@ -842,7 +842,7 @@ class _Coder:
             dobj = v.head     # "agreements signed by ..."
         if dobj is None and not passive:
             # "allowed [UN monitors to enter]": the small clause's subject is the object
-            x = next((c for c in kids if c.dep_ in ("ccomp", "xcomp") and _infinitive(c)), None)
+            x = next((c for c in kids if c.dep_ in ("ccomp", "xcomp") and (_infinitive(c) or v.lemma_ == "let")), None)
             if x is not None:
                 dobj = next((c for c in x.children if c.dep_ == "nsubj"), None)
         if dobj is None and passive and v.dep_ == "xcomp":
