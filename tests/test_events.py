@@ -805,3 +805,9 @@ def test_walking_off_the_job_is_a_strike_and_reinforcements_are_troops(nlp):
     assert only(evs, "PROTEST").cameo.startswith("143")
     _, evs = code(nlp, "Russia sent reinforcements to the Afghan border on Monday.")
     assert only(evs, "MOBILIZE").cameo == "154"
+
+
+def test_a_crowd_takes_the_country_of_a_place_named_by_its_city(nlp):
+    _, evs = code(nlp, "Several hundred pensioners rallied in Bishkek's Ala-Too Square on Saturday to protest against "
+                       "Chinese mining leases in the Talas valley.")
+    assert only(evs, "PROTEST").source.country == "KGZ"

@@ -2302,6 +2302,7 @@ class _Coder:
                                   extra=("outside", "across", "throughout"))
         places += [g for t in places for p in t.children if p.dep_ == "prep" and p.lower_ in ("in", "at")
                    for g in p.children if g.dep_ == "pobj"]
+        places += [c for t in places for c in t.children if c.dep_ == "poss"]     # "in Bishkek's Ala-Too Square"
         for t in places:
             e = self.ents.entity_at(t.idx, t.idx + len(t))
             if t.ent_type_ not in ("GPE", "LOC", "FAC") and (e is None or e.type not in ("GPE", "LOC", "FAC")):
