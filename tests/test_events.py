@@ -811,3 +811,10 @@ def test_a_crowd_takes_the_country_of_a_place_named_by_its_city(nlp):
     _, evs = code(nlp, "Several hundred pensioners rallied in Bishkek's Ala-Too Square on Saturday to protest against "
                        "Chinese mining leases in the Talas valley.")
     assert only(evs, "PROTEST").source.country == "KGZ"
+
+
+def test_a_group_from_several_countries_is_one_target_each(nlp):
+    _, evs = code(nlp, "Belarus allowed citizens of Poland, Lithuania and Latvia to enter without visas on Monday.")
+    assert sorted(e.target.country for e in evs if e.target is not None) == ["LTU", "LVA", "POL"]
+    _, evs = code(nlp, "Police detained citizens of Kyrgyzstan.")          # one country: the group itself
+    assert [e.target.name for e in evs] == ["citizens of Kyrgyzstan"]

@@ -538,6 +538,23 @@ class _Coder:
                 out.append(self._country_actor(c, start, end))
         return out
 
+    def _each_country(self, tok: Token, own: set[str]) -> list[Actor]:
+        """"allow citizens of Poland, Lithuania and Latvia to enter": one target per country the
+        group comes from (a plural group noun with an of-list of countries)."""
+        if tok.tag_ != "NNS":
+            return []
+        of = next((c for c in tok.children if c.dep_ == "prep" and c.lower_ == "of"), None)
+        first = next((g for g in of.children if g.dep_ == "pobj"), None) if of is not None else None
+        if first is None or first.ent_type_ != "GPE" or not first.conjuncts:
+            return []
+        out = []
+        for g in (first, *first.conjuncts):
+            acts = [a for a in self._valid(self.actors(g)) if a.country and a.country not in own]
+            if g.ent_type_ != "GPE" or not acts:
+                return []
+            out.append(self._country_actor(acts[0].country, g.idx, g.idx + len(g)))
+        return _distinct(out)[:_MAX_PER_TRIGGER]
+
     def _country_actor(self, country: str, start: int = 0, end: int | None = None) -> Actor:
         end = len(self.doc.text) if end is None else end
         best = None
@@ -2024,6 +2041,8 @@ class _Coder:
         if tgts and hit.tgt and all(self.collective(t) for t in hit.tgt) and not hit.sym and \
                 {a.country for a in tgts} <= own:
             tgts = []   # "Egypt and the UAE called on both sides": the sides are others, not the callers
+        if len(tgts) == 1 and len(hit.tgt) == 1 and not hit.sym:
+            tgts = self._each_country(hit.tgt[0], own) or tgts
         if hit.sym and len(own) >= 2 and tgts and all(t.country in own for t in tgts if t.country):
             tgts = []             # "X and Y agreed a 15% increase in Kazakh exports": the partner, not the topic
         if hit.sym and src_tok is not None and not tgts:
