@@ -818,3 +818,9 @@ def test_a_group_from_several_countries_is_one_target_each(nlp):
     assert sorted(e.target.country for e in evs if e.target is not None) == ["LTU", "LVA", "POL"]
     _, evs = code(nlp, "Police detained citizens of Kyrgyzstan.")          # one country: the group itself
     assert [e.target.name for e in evs] == ["citizens of Kyrgyzstan"]
+
+
+def test_what_was_agreed_is_not_the_talks_before_it(nlp):
+    _, evs = code(nlp, "Kazakhstan and Uzbekistan agreed on Tuesday to connect their power grids by 2028, after talks "
+                       "in Tashkent between the two energy ministers.")
+    assert only(evs, "AGREE").cameo == "0311"      # an economic cooperation, not "agree to meet" (036)

@@ -1481,6 +1481,8 @@ class _Coder:
                 if c.dep_ in ("relcl", "acl", "punct", "det", "aux", "neg", "cc", "nsubj", "advmod", "mark",
                               "poss", "appos", "parataxis") or (c.dep_ == "advcl" and not _infinitive(c)):
                     continue
+                if c.dep_ == "prep" and c.lower_ in lx.m["circumstance_preps"] and t.pos_ in ("VERB", "AUX"):
+                    continue      # "agreed to connect the grids after talks between ...": not what was agreed
                 queue.append(c)
         return None
 
