@@ -926,13 +926,14 @@ def find_amounts(doc: Document, sp, ents: DocEntities, dates: list[DateMention])
     last_what: tuple[int, str] | None = None      # (sentence start, what) of the latest figure
     for (s, e), group in by_sent.items():
         periods = _periods_for(c, group, _periods(c, s, e))
-        countries = ents.countries_in(s, e)
+        in_sentence = ents.countries_in(s, e)
+        countries = in_sentence
         if not countries:      # "In 2024, bilateral trade reached ...": the paragraph says whose
             ps = c.text.rfind("\n", 0, s) + 1
             pe = c.text.find("\n", e)
             countries = ents.countries_in(ps, len(c.text) if pe < 0 else pe)
         for cand in group:
-            _local_currency(cand, ents.countries_in(s, e), c)
+            _local_currency(cand, in_sentence, c)
         whats = []
         for cand in group:
             _qualify(c, cand)

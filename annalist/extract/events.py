@@ -73,8 +73,6 @@ _SPORTS_VERBS = frozenset({"meet", "beat", "defeat", "attack", "fight", "battle"
 _IDENTITY_PREPS = frozenset({"of", "from", "in", "at", "between", "with", "for", "representing", "inside", "within",
                              "under", "to", "across", "throughout", "around", "near", "along", "outside"})
 _TEMPORAL_PREPS = frozenset({"during", "at", "after", "before", "following", "since", "in", "on", "amid", "ahead"})
-# particles the parser sometimes tags as adverbs ("pulling troops back from")
-_PARTICLE_ADVS = frozenset({"back", "out", "off", "down", "up", "over", "away"})
 _COMPLEMENT_KINDS = frozenset({"intent", "threat", "reject", "demand", "appeal", "invite", "accuse", "plan"})
 _ACTOR_LABELS = ("GPE", "NORP", "ORG", "PERSON")
 
@@ -841,7 +839,7 @@ class _Coder:
     def match(self, v: Token, pat: _Pat):
         """A hit, None (matched a blocking pattern: no event), or False (no match)."""
         kids = list(v.children)
-        prts = {c.lower_ for c in kids if c.dep_ == "prt" or (c.dep_ == "advmod" and c.lower_ in _PARTICLE_ADVS)}
+        prts = {c.lower_ for c in kids if c.dep_ == "prt" or (c.dep_ == "advmod" and c.lower_ in self.lx.m["particle_adverbs"])}
         passive = any(c.dep_ in ("nsubjpass", "auxpass") for c in kids)
         dobjs = [c for c in kids if c.dep_ == "dobj"]
         # "signed a KWD 15 million ($49 million) loan agreement": the parser makes the currency code a
